@@ -1,0 +1,43 @@
+import { maskFreeText, maskIdNumber, maskName, maskPhone } from '../../server/src/lib/masking';
+
+describe('personal data masking', () => {
+  it('masks names keeping only the first character', () => {
+    expect(maskName('张三')).toBe('张*');
+    expect(maskName('欧阳娜娜')).toBe('欧***');
+    expect(maskName('')).toBe('');
+  });
+
+  it('masks mobile numbers in the middle and landlines leaving the area code', () => {
+    expect(maskPhone('13812345678')).toBe('138****5678');
+    expect(maskPhone('021-64881234')).toBe('0216****34');
+  });
+
+  it('masks resident ID numbers', () => {
+    expect(maskIdNumber('31010419900307123X')).toBe('310*************3X');
+  });
+
+  it('masks phone, ID, e-mail, address detail and self-introduced names inside free text', () => {
+    const text =
+      '我叫王小明，住在幸福路123号4栋502室，电话13812345678，身份证号310104199003071234，邮箱wangxm@example.com，座机021-64881234。';
+    const masked = maskFreeText(text);
+    expect(masked).not.toContain('王小明');
+    expect(masked).toContain('我叫王**');
+    expect(masked).not.toContain('13812345678');
+    expect(masked).toContain('138****5678');
+    expect(masked).not.toContain('310104199003071234');
+    expect(masked).not.toContain('123号');
+    expect(masked).toContain('幸福路***');
+    expect(masked).not.toContain('wangxm@');
+    expect(masked).not.toContain('64881234');
+  });
+
+  it('masks every occurrence of a name the case already knows', () => {
+    const masked = maskFreeText('李建国反映：李建国家门口路灯不亮。', ['李建国']);
+    expect(masked).toBe('李**反映：李**家门口路灯不亮。');
+  });
+
+  it('leaves text without personal data unchanged', () => {
+    const text = '建议在2026年10月增加公交班次，第3路车间隔过长。';
+    expect(maskFreeText(text)).toBe(text);
+  });
+});
