@@ -39,6 +39,15 @@ export const ErrorCodes = {
   OperationNotSupportedInTransaction: 263,
   Location40324: 40324,
   Location15974: 15974,
+  EmptyFieldName: 56,
+  Location15958: 15958,
+  Location15976: 15976,
+  Location31250: 31250,
+  Location31253: 31253,
+  Location31254: 31254,
+  Location40323: 40323,
+  Location51246: 51246,
+  CannotIndexParallelArrays: 171,
   DuplicateKey: 11000,
 } as const;
 
