@@ -1,0 +1,69 @@
+/**
+ * The embedded MongoDB-compatible server: an engine (in-memory state, journaled to disk) behind
+ * a wire-protocol listener, so the unchanged MongoDB driver and mongoose talk to it over TCP.
+ * See README.md in this folder for what it supports and what it refuses.
+ */
+import { Engine } from './store/engine';
+import type { JournalLogger } from './store/journal';
+import { WireServer } from './server';
+
+export { Engine } from './store/engine';
+export { WireServer } from './server';
+export type { JournalLogger as EmbeddedLogger } from './store/journal';
+
+export interface EmbeddedMongoOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1: the server has no authentication, so it never listens beyond loopback by default. */
+  host?: string;
+  /** Data directory (journal and lock file); null keeps everything in memory (tests only). */
+  dbpath: string | null;
+  logger?: JournalLogger;
+  /** Journal size that triggers compaction (when also twice the live data). */
+  compactThresholdBytes?: number;
+  cursorTimeoutMs?: number;
+  transactionLifetimeMs?: number;
+}
+
+export interface EmbeddedMongo {
+  /** `mongodb://host:port/` — add a database name after the slash. */
+  uri: string;
+  port: number;
+  engine: Engine;
+  server: WireServer;
+  /** Stops listening, closes connections, flushes and closes the journal, releases the lock. */
+  close(): Promise<void>;
+}
+
+/** Opens the data directory (replaying its journal) and starts listening. */
+export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise<EmbeddedMongo> {
+  const engine = await Engine.open({ dbpath: options.dbpath, compactThresholdBytes: options.compactThresholdBytes }, options.logger);
+  const server = new WireServer(engine, {
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    logger: options.logger,
+    cursorTimeoutMs: options.cursorTimeoutMs,
+    transactionLifetimeMs: options.transactionLifetimeMs,
+  });
+  let address: string;
+  try {
+    address = await server.listen();
+  } catch (err) {
+    await engine.close();
+    throw err;
+  }
+  let closing: Promise<void> | null = null;
+  return {
+    uri: `mongodb://${address}/`,
+    port: server.port,
+    engine,
+    server,
+    close() {
+      closing ??= (async () => {
+        await server.close();
+        await engine.close();
+      })();
+      return closing;
+    },
+  };
+}
