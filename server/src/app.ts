@@ -1,0 +1,110 @@
+/**
+ * Builds the Koa application from its dependencies, without listening: main.ts serves it, tests
+ * hand it to supertest. Middleware order (outermost first):
+ *
+ *   request id → request log → error handler → JSON body → router
+ *                                                           └ per route: auth → rate limit → validate → handler
+ *
+ * The request id comes first so every log line and every response (errors included) carries it;
+ * the request log wraps the error handler so it sees the final status.
+ */
+import http from 'node:http';
+import Koa from 'koa';
+import type { Connection } from 'mongoose';
+import { useChineseZodMessages } from '../../shared/zod-locale';
+import type { Config } from './config';
+import { systemClock, type Clock } from './lib/clock';
+import type { DatabaseKind } from './lib/db';
+import type { AppState } from './lib/http';
+import type { Logger } from './lib/logger';
+import { buildOpenApiDocument, type JsonObject } from './lib/openapi';
+import type { RouteModule } from './lib/route';
+import { createWechatClient, type WechatClient } from './lib/wechat';
+import { jsonBody } from './middlewares/body-parser';
+import { errorHandler } from './middlewares/error-handler';
+import { requestId } from './middlewares/request-id';
+import { requestLog } from './middlewares/request-log';
+import { createModels, type Models } from './models';
+import { createOpenApiRoutes } from './modules/openapi/openapi.routes';
+import { buildRouter } from './router';
+import { ROUTE_MODULES } from './routes';
+import { createServices, type Services } from './services';
+
+/** What the app is built from. */
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  /** The database connection models are bound to (see lib/db.ts, or test/support/db.ts). */
+  connection: Connection;
+  dbKind: DatabaseKind;
+  /** Default: the real clock. */
+  clock?: Clock;
+  /**
+   * WeChat client. Default: one built from `config.wechat` when an AppID and secret are set,
+   * else null (dev login only).
+   */
+  wechat?: WechatClient | null;
+  /** Route modules mounted after the standard ones (ROUTE_MODULES); tests use it for probe routes. */
+  extraRoutes?: readonly RouteModule[];
+}
+
+/** A built application. */
+export interface App {
+  koa: Koa<AppState>;
+  /** The Node request listener, for `http.createServer` or supertest. */
+  callback(): http.RequestListener;
+  models: Models;
+  services: Services;
+  /** Every mounted route module, the OpenAPI one included. */
+  routeModules: readonly RouteModule[];
+  /** The OpenAPI document served at /api/openapi.json. */
+  openapi: JsonObject;
+}
+
+/** The package version, for the OpenAPI document. */
+const API_VERSION = '0.1.0';
+
+export function createApp(deps: AppDeps): App {
+  useChineseZodMessages();
+  const { config, logger } = deps;
+  const clock = deps.clock ?? systemClock;
+  const wechat =
+    deps.wechat !== undefined
+      ? deps.wechat
+      : config.wechat.appId && config.wechat.secret
+        ? createWechatClient({
+            baseUrl: config.wechat.apiBase,
+            appId: config.wechat.appId,
+            secret: config.wechat.secret,
+            logger: logger.child({ component: 'wechat' }),
+          })
+        : null;
+  const models = createModels(deps.connection);
+  const services = createServices({
+    models,
+    db: { kind: deps.dbKind, connection: deps.connection },
+    config,
+    logger,
+    clock,
+    wechat,
+  });
+
+  let openapi: JsonObject = {};
+  const routeModules = [...ROUTE_MODULES, ...(deps.extraRoutes ?? []), createOpenApiRoutes(() => openapi)];
+  openapi = buildOpenApiDocument(routeModules, {
+    title: '政务公开 BFF',
+    version: API_VERSION,
+    description: 'API of the 政务公开 WeChat mini-program and its back office. Errors: `{ error: { code, message, details? } }`.',
+  });
+
+  const koa = new Koa<AppState>({ proxy: config.trustProxy > 0, maxIpsCount: config.trustProxy });
+  const router = buildRouter(routeModules, { services, logger, checkDeclaredErrors: config.env !== 'production' });
+  koa.use(requestId(logger));
+  koa.use(requestLog());
+  koa.use(errorHandler());
+  koa.use(jsonBody(config.limits.jsonBodyBytes));
+  koa.use(router.routes());
+  koa.use(router.allowedMethods());
+
+  return { koa, callback: () => koa.callback(), models, services, routeModules, openapi };
+}

@@ -1,0 +1,199 @@
+/**
+ * Route declarations: the single source for routing, authentication, validation, rate limits,
+ * response shaping and the OpenAPI document. A feature declares its routes with
+ * {@link defineRoute} in `<feature>.routes.ts`, groups them with {@link defineRouteModule}, and
+ * lists the module in `server/src/routes.ts`.
+ *
+ * ```ts
+ * export const departmentRoutes = defineRouteModule({
+ *   tag: 'departments',
+ *   description: '承办部门',
+ *   routes: [
+ *     defineRoute({
+ *       method: 'post',
+ *       path: '/api/admin/departments',
+ *       summary: 'Create a department',
+ *       auth: staffAuth('admin'),
+ *       body: DepartmentCreateSchema,
+ *       response: DepartmentViewSchema,
+ *       status: 201,
+ *       errors: ['department_name_taken'],
+ *       handler: ({ actor, input, services }) => services.departments.createDepartment(actor, input.body),
+ *     }),
+ *   ],
+ * });
+ * ```
+ *
+ * The framework then: authenticates (`auth`), rate-limits writes, parses params, query and body
+ * with their schemas (reporting every issue), calls the handler with typed `input` and `actor`,
+ * and parses the handler's result with `response` (which also strips fields the schema does not
+ * list, so internal fields never leak). Errors implied by the declaration (401/403 from `auth`,
+ * 400 from schemas, 429 from rate limits, 413/415 from a body) are added to `errors` for OpenAPI.
+ */
+import type { z } from 'zod';
+import type { StaffRole } from '../../../shared/staff';
+import type { Services } from '../services';
+import type { Actor, CitizenActor, StaffActor } from './actor';
+import type { ErrorCode } from './errors';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** Staff-only access; an empty `roles` list admits every staff role. */
+export interface StaffAuth {
+  staff: readonly StaffRole[];
+}
+
+/**
+ * Who may call a route: anybody (`public`, a valid token is still recognised), a signed-in
+ * citizen, or staff with one of the listed roles.
+ */
+export type RouteAuth = 'public' | 'citizen' | StaffAuth;
+
+/** Staff with any of `roles` (every staff role when none are given). */
+export function staffAuth(...roles: StaffRole[]): StaffAuth {
+  return { staff: roles };
+}
+
+/**
+ * Per-route rate limits on top of the defaults. Write routes (POST, PUT, PATCH, DELETE) are
+ * limited by default with the configured numbers; reads are not unless they set this.
+ */
+export interface RateLimitOptions {
+  /** Requests per window per citizen or staff account. Default: RATE_LIMIT_PER_USER. */
+  perUser?: number;
+  /** Requests per window per client IP. Default: RATE_LIMIT_PER_IP. */
+  perIp?: number;
+  /** Default: RATE_LIMIT_WINDOW_SECONDS. */
+  windowSeconds?: number;
+  /**
+   * Counter name. Routes sharing a bucket share their counters; the default bucket `write` is
+   * shared by every write route, so the limits apply to a user's writes as a whole.
+   */
+  bucket?: string;
+}
+
+/** The actor type a route's handler receives. */
+export type ActorFor<A extends RouteAuth> = A extends 'citizen' ? CitizenActor : A extends StaffAuth ? StaffActor : Actor;
+
+type Parsed<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
+type HandlerResult<R> = R extends z.ZodType ? z.input<R> : void;
+
+/** The validated input of a route. */
+export interface RouteInput<P, Q, B> {
+  params: Parsed<P>;
+  query: Parsed<Q>;
+  body: Parsed<B>;
+}
+
+/** What a handler receives. No Koa context: handlers stay thin and call services. */
+export interface HandlerArgs<P, Q, B, A extends RouteAuth> {
+  input: RouteInput<P, Q, B>;
+  actor: ActorFor<A>;
+  services: Services;
+}
+
+/** A route as written in `<feature>.routes.ts`. */
+export interface RouteSpec<
+  P extends z.ZodType | undefined,
+  Q extends z.ZodType | undefined,
+  B extends z.ZodType | undefined,
+  R extends z.ZodType | undefined,
+  A extends RouteAuth,
+> {
+  method: HttpMethod;
+  /** Koa path with `:name` parameters, always starting with `/api/`. */
+  path: string;
+  /** One line for the OpenAPI document (English). */
+  summary: string;
+  description?: string;
+  /** OpenAPI tag; defaults to the module's tag. */
+  tag?: string;
+  auth: A;
+  /** Path parameters (an object schema). */
+  params?: P;
+  /** Query string (an object schema; values arrive as strings, so coerce). */
+  query?: Q;
+  /** JSON body. */
+  body?: B;
+  /** Response body. Omit for `204 No Content`. */
+  response?: R;
+  /** Success status. Default 200, or 204 without a response schema. */
+  status?: number;
+  /** Error codes the handler's services can produce, beyond those the declaration implies. */
+  errors?: readonly ErrorCode[];
+  /** Rate-limit options, or `false` to exempt the route. */
+  rateLimit?: RateLimitOptions | false;
+  handler: (args: HandlerArgs<P, Q, B, A>) => Promise<HandlerResult<R>> | HandlerResult<R>;
+}
+
+/** A declared route with its type parameters erased, as the framework stores it. */
+export interface Route {
+  method: HttpMethod;
+  path: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  auth: RouteAuth;
+  schemas: { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType; response?: z.ZodType };
+  status: number;
+  /** Every error code the route can return: declared plus implied, without duplicates. */
+  errors: readonly ErrorCode[];
+  /** Resolved rate-limit options, or false. */
+  rateLimit: RateLimitOptions | false;
+  /** Runs the handler with input already parsed by `schemas`. */
+  invoke(args: { input: { params: unknown; query: unknown; body: unknown }; actor: Actor; services: Services }): Promise<unknown>;
+}
+
+/** A feature's routes under one OpenAPI tag. */
+export interface RouteModule {
+  tag: string;
+  description: string;
+  routes: readonly Route[];
+}
+
+const WRITE_METHODS: readonly HttpMethod[] = ['post', 'put', 'patch', 'delete'];
+
+/** Declares one route; see the module comment for an example. */
+export function defineRoute<
+  A extends RouteAuth,
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+  R extends z.ZodType | undefined = undefined,
+>(spec: RouteSpec<P, Q, B, R, A>): Route {
+  if (!spec.path.startsWith('/api/')) throw new Error(`route ${spec.method.toUpperCase()} ${spec.path}: paths start with /api/`);
+  const rateLimit: RateLimitOptions | false =
+    spec.rateLimit === false ? false : spec.rateLimit ?? (WRITE_METHODS.includes(spec.method) ? {} : false);
+  const implied: ErrorCode[] = [];
+  if (spec.params || spec.query || spec.body) implied.push('validation_error');
+  if (spec.body) implied.push('invalid_json', 'unsupported_media_type', 'payload_too_large');
+  if (spec.auth !== 'public') implied.push('unauthorized', 'forbidden');
+  if (rateLimit) implied.push('rate_limited');
+  implied.push('internal_error');
+  const schemas: Route['schemas'] = {};
+  if (spec.params) schemas.params = spec.params;
+  if (spec.query) schemas.query = spec.query;
+  if (spec.body) schemas.body = spec.body;
+  if (spec.response) schemas.response = spec.response;
+  return {
+    method: spec.method,
+    path: spec.path,
+    summary: spec.summary,
+    ...(spec.description === undefined ? {} : { description: spec.description }),
+    tag: spec.tag ?? '',
+    auth: spec.auth,
+    schemas,
+    status: spec.status ?? (spec.response ? 200 : 204),
+    errors: [...new Set([...(spec.errors ?? []), ...implied])],
+    rateLimit,
+    // The casts are sound: the framework parsed params/query/body with these very schemas and
+    // the auth middleware built the actor kind that `auth` demands.
+    invoke: async ({ input, actor, services }) =>
+      spec.handler({ input: input as RouteInput<P, Q, B>, actor: actor as ActorFor<A>, services }),
+  };
+}
+
+/** Groups a feature's routes under one OpenAPI tag (applied to routes without their own). */
+export function defineRouteModule(module: { tag: string; description: string; routes: readonly Route[] }): RouteModule {
+  return { ...module, routes: module.routes.map((r) => (r.tag ? r : { ...r, tag: module.tag })) };
+}

@@ -1,0 +1,122 @@
+/**
+ * Starts the BFF: config → logger → database → indexes → calendar → first admin → listen.
+ * Stops gracefully on SIGINT/SIGTERM: stop accepting connections, let in-flight requests finish
+ * (up to a deadline), then close the database and the embedded server.
+ */
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import { createApp } from './app';
+import { ConfigError, loadConfig, type Config } from './config';
+import { initCalendar, toCstDate } from './lib/calendar';
+import { connectDatabase, type Database } from './lib/db';
+import { createLogger, type Logger } from './lib/logger';
+import { ensureIndexes } from './models';
+
+/** How long in-flight requests get to finish after a shutdown signal. */
+const SHUTDOWN_GRACE_MS = 10_000;
+/** How often expired rate-limit windows and login throttles are deleted. */
+const SWEEP_INTERVAL_MS = 5 * 60_000;
+
+function bootLogger(): Logger {
+  // Until the config is read, log at info to stdout.
+  return createLogger({ level: 'info' });
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      // One clear message listing every problem, then stop.
+      bootLogger().fatal({ problems: err.problems }, err.message);
+      process.exitCode = 1;
+      return;
+    }
+    throw err;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  if (config.jwtSecretSource === 'generated') {
+    logger.warn(
+      { dataDir: config.dataDir },
+      '!!! JWT_SECRET is not set: generated a development secret and saved it in DATA_DIR/secrets.json (mode 0600). Set JWT_SECRET in production. !!!',
+    );
+  }
+  if (config.wechat.devLogin) {
+    logger.warn('WeChat dev login mode is ON: login codes "dev:<name>" sign in test users without WeChat');
+  }
+
+  const calendar = initCalendar({
+    onUncoveredYear: (year, message) => logger.warn({ year }, message),
+  });
+  const nextYear = Number(toCstDate(new Date()).slice(0, 4)) + 1;
+  if (!calendar.coveredYears().includes(nextYear)) {
+    logger.warn({ nextYear, covered: calendar.coveredYears() }, 'the working-day calendar does not cover next year yet: add its holiday notice to config/calendar-overrides.json');
+  }
+
+  const db: Database = await connectDatabase(config, logger);
+  const app = createApp({ config, logger, connection: db.connection, dbKind: db.kind });
+  await ensureIndexes(app.models);
+
+  const bootstrap = await app.services.staff.bootstrapAdmin();
+  if (bootstrap.created && bootstrap.generatedPassword) {
+    // Printed once: the account exists from now on and this branch never runs again.
+    logger.warn(
+      `!!! Created the first admin account "${bootstrap.username}" with the generated password: ${bootstrap.generatedPassword} -- sign in and change it; it is not shown again. !!!`,
+    );
+  } else if (bootstrap.created) {
+    logger.info({ username: bootstrap.username }, 'created the first admin account from ADMIN_USERNAME');
+  }
+
+  const sweep = setInterval(() => {
+    Promise.all([app.services.rateLimits.sweepExpired(), app.services.auth.sweepExpired()])
+      .then(([windows, throttles]) => logger.debug({ windows, throttles }, 'swept expired rate-limit records'))
+      .catch((err: unknown) => logger.warn({ err }, 'sweeping expired rate-limit records failed'));
+  }, SWEEP_INTERVAL_MS);
+  sweep.unref();
+
+  const server = http.createServer(app.callback());
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ url: `http://${config.host}:${port}`, db: db.kind, env: config.env }, `listening on http://${config.host}:${port}`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+    clearInterval(sweep);
+    // Idle keep-alive connections would hold close() open; requests in flight keep theirs.
+    server.closeIdleConnections();
+    const deadline = setTimeout(() => {
+      logger.warn({ open: sockets.size }, 'requests still running at the shutdown deadline; closing their connections');
+      for (const s of sockets) s.destroy();
+    }, SHUTDOWN_GRACE_MS);
+    deadline.unref();
+    server.close(() => {
+      clearTimeout(deadline);
+      db.close()
+        .then(() => logger.info('stopped'))
+        .catch((err: unknown) => {
+          logger.error({ err }, 'closing the database failed');
+          process.exitCode = 1;
+        });
+    });
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  bootLogger().fatal({ err }, 'failed to start');
+  process.exit(1);
+});

@@ -1,0 +1,68 @@
+/** Sign-in for citizens (WeChat) and staff (password), and the staff member's own account. */
+import { CitizenLoginResponseSchema, CitizenLoginSchema } from '../../../../shared/auth';
+import {
+  StaffLoginResponseSchema,
+  StaffLoginSchema,
+  StaffPasswordChangeSchema,
+  StaffViewSchema,
+} from '../../../../shared/staff';
+import { defineRoute, defineRouteModule, staffAuth } from '../../lib/route';
+import { presentStaff } from '../staff/staff.presenter';
+import { presentCitizen } from '../user/user.presenter';
+import type { StaffSession } from './auth.service';
+
+function presentStaffSession(session: StaffSession) {
+  return { token: session.token, expiresAt: session.expiresAt.toISOString(), staff: presentStaff(session.staff) };
+}
+
+export const authRoutes = defineRouteModule({
+  tag: 'auth',
+  description: 'Sign-in and tokens',
+  routes: [
+    defineRoute({
+      method: 'post',
+      path: '/api/auth/wechat',
+      summary: 'Sign in a citizen with a wx.login code',
+      description:
+        'Exchanges the code through WeChat jscode2session and returns a citizen token. In the development dev-login mode, `dev:<name>` codes sign in a stable test user without WeChat.',
+      auth: 'public',
+      body: CitizenLoginSchema,
+      response: CitizenLoginResponseSchema,
+      errors: ['invalid_code', 'user_blocked', 'wechat_unavailable'],
+      handler: async ({ actor, input, services }) => {
+        const session = await services.auth.loginCitizen(actor, input.body);
+        return { token: session.token, expiresAt: session.expiresAt.toISOString(), user: presentCitizen(session.user) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/admin/auth/login',
+      summary: 'Sign in a staff member',
+      description: 'Repeated failures for a username lock it for a while (`account_locked`, with `retryAfter` seconds).',
+      auth: 'public',
+      body: StaffLoginSchema,
+      response: StaffLoginResponseSchema,
+      errors: ['invalid_credentials', 'account_locked'],
+      handler: async ({ actor, input, services }) => presentStaffSession(await services.auth.loginStaff(actor, input.body)),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/admin/auth/me',
+      summary: 'The signed-in staff member',
+      auth: staffAuth(),
+      response: StaffViewSchema,
+      handler: async ({ actor, services }) => presentStaff(await services.auth.currentStaff(actor)),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/admin/auth/password',
+      summary: 'Change the signed-in staff member’s password',
+      description: 'Returns a new token; every older token of the account stops working.',
+      auth: staffAuth(),
+      body: StaffPasswordChangeSchema,
+      response: StaffLoginResponseSchema,
+      errors: ['wrong_password'],
+      handler: async ({ actor, input, services }) => presentStaffSession(await services.auth.changeOwnPassword(actor, input.body)),
+    }),
+  ],
+});

@@ -1,0 +1,262 @@
+/**
+ * Sign-in and tokens.
+ *
+ * Citizens sign in with a `wx.login` code exchanged through WeChat's jscode2session, or, in the
+ * development dev-login mode only, with `dev:<name>` (a stable fake openid per name). Staff sign
+ * in with username and password; failures per username are counted in the database and lock
+ * the username for a while (every instance sees the same count). Every staff login, successful
+ * or not, is audited.
+ *
+ * Tokens are HS256 JWTs (lib/jwt.ts). Staff tokens carry the account's `tokenVersion` as `ver`;
+ * {@link AuthService.resolveToken} refuses a staff token whose account is inactive or whose
+ * version moved on, which is how deactivation and password changes end sessions.
+ */
+import { createHash } from 'node:crypto';
+import type { CitizenLogin } from '../../../../shared/auth';
+import type { StaffLogin, StaffPasswordChange } from '../../../../shared/staff';
+import type { Actor, RequestOrigin, StaffActor } from '../../lib/actor';
+import { AppError, tooManyRequests } from '../../lib/errors';
+import { signToken, verifyToken } from '../../lib/jwt';
+import { isDuplicateKeyError } from '../../lib/mongo-errors';
+import { hashPassword, verifyPassword } from '../../lib/password';
+import { WECHAT_ERRCODE, WechatApiError } from '../../lib/wechat';
+import type { ServiceDeps } from '../../services';
+import type { StaffDoc } from '../staff/staff.model';
+import type { UserDoc } from '../user/user.model';
+import type { LoginThrottleDoc } from './login-throttle.model';
+
+/** A signed token and when it expires. */
+export interface IssuedToken {
+  token: string;
+  expiresAt: Date;
+}
+
+/** A signed-in citizen. */
+export interface CitizenSession extends IssuedToken {
+  user: UserDoc;
+}
+
+/** A signed-in staff member. */
+export interface StaffSession extends IssuedToken {
+  staff: StaffDoc;
+}
+
+export interface AuthService {
+  /** @throws invalid_code, user_blocked, rate_limited, wechat_unavailable */
+  loginCitizen(actor: Actor, input: CitizenLogin): Promise<CitizenSession>;
+  /** @throws invalid_credentials, account_locked */
+  loginStaff(actor: Actor, input: StaffLogin): Promise<StaffSession>;
+  /** Changes the actor's own password and returns a new session (older tokens stop working). @throws wrong_password */
+  changeOwnPassword(actor: StaffActor, input: StaffPasswordChange): Promise<StaffSession>;
+  /** The current account of a staff actor (for `GET /api/admin/auth/me`). */
+  currentStaff(actor: StaffActor): Promise<StaffDoc>;
+  /** The actor a bearer token stands for, or null when the token is bad, expired or revoked. */
+  resolveToken(token: string, origin: RequestOrigin): Promise<Actor | null>;
+  issueCitizenToken(user: Pick<UserDoc, '_id'>): IssuedToken;
+  issueStaffToken(staff: Pick<StaffDoc, '_id' | 'role' | 'tokenVersion'>): IssuedToken;
+  /** Forgets failed logins of a username (after an admin resets its password). */
+  clearLoginFailures(username: string): Promise<void>;
+  /** Deletes throttle records that no longer matter; returns how many. */
+  sweepExpired(): Promise<number>;
+}
+
+/** The openid a dev-login name maps to: stable, and visibly not a WeChat openid. */
+export function devOpenid(name: string): string {
+  return `dev_${createHash('sha256').update(name, 'utf8').digest('hex').slice(0, 24)}`;
+}
+
+const DEV_CODE_PREFIX = 'dev:';
+/** What WeChat asks: retry in the next minute. */
+const WECHAT_RATE_LIMIT_RETRY_SECONDS = 60;
+
+export function createAuthService({ models, config, clock, logger, wechat, services }: ServiceDeps): AuthService {
+  const nowSeconds = () => Math.floor(clock() / 1000);
+  // Compared against when the username does not exist, so both cases take the same time.
+  let dummyHash: Promise<string> | undefined;
+
+  const issue = (claims: Parameters<typeof signToken>[1], ttlSeconds: number): IssuedToken => {
+    const iat = nowSeconds();
+    return { token: signToken(config.jwtSecret, claims, ttlSeconds, iat), expiresAt: new Date((iat + ttlSeconds) * 1000) };
+  };
+
+  const issueStaffToken = (staff: Pick<StaffDoc, '_id' | 'role' | 'tokenVersion'>) =>
+    issue({ sub: staff._id.toHexString(), kind: 'staff', role: staff.role, ver: staff.tokenVersion }, config.tokens.staffTtlSeconds);
+  const issueCitizenToken = (user: Pick<UserDoc, '_id'>) =>
+    issue({ sub: user._id.toHexString(), kind: 'citizen' }, config.tokens.citizenTtlSeconds);
+
+  const openidFor = async (code: string): Promise<{ openid: string; unionid?: string }> => {
+    if (code.startsWith(DEV_CODE_PREFIX) && config.wechat.devLogin && config.env !== 'production') {
+      const name = code.slice(DEV_CODE_PREFIX.length).trim();
+      if (name === '') throw new AppError('invalid_code');
+      return { openid: devOpenid(name) };
+    }
+    if (!wechat) {
+      if (config.wechat.devLogin) throw new AppError('invalid_code', { details: { hint: 'dev login mode: use dev:<name>' } });
+      throw new AppError('wechat_unavailable');
+    }
+    try {
+      const session = await wechat.code2Session(code);
+      return session.unionid === undefined ? { openid: session.openid } : { openid: session.openid, unionid: session.unionid };
+    } catch (err) {
+      if (!(err instanceof WechatApiError)) throw err;
+      logger.warn({ errcode: err.errcode, api: err.api }, 'WeChat login failed');
+      switch (err.errcode) {
+        case WECHAT_ERRCODE.invalidCode:
+        case WECHAT_ERRCODE.codeUsed:
+          throw new AppError('invalid_code', { cause: err });
+        case WECHAT_ERRCODE.rateLimited:
+          throw tooManyRequests(WECHAT_RATE_LIMIT_RETRY_SECONDS);
+        case WECHAT_ERRCODE.blockedUser:
+          throw new AppError('user_blocked', { cause: err });
+        default:
+          throw new AppError('wechat_unavailable', { cause: err });
+      }
+    }
+  };
+
+  /** Seconds the username stays locked, or 0. */
+  const lockedFor = async (username: string): Promise<number> => {
+    const doc = await models.LoginThrottle.findById(username).lean<LoginThrottleDoc>();
+    const until = doc?.lockedUntil?.getTime() ?? 0;
+    return until > clock() ? Math.ceil((until - clock()) / 1000) : 0;
+  };
+
+  /** Counts a failure; returns the lock duration in seconds if this failure locked the username. */
+  const recordFailure = async (username: string): Promise<number> => {
+    const { maxFailures, failureWindowSeconds, lockSeconds } = config.login;
+    const now = clock();
+    const windowStart = new Date(now - failureWindowSeconds * 1000);
+    const expiresAt = new Date(now + Math.max(failureWindowSeconds, lockSeconds) * 1000);
+    // Within the current window: count. Otherwise (no record, or an old window): start a new one.
+    let doc = await models.LoginThrottle.findOneAndUpdate(
+      { _id: username, windowStartedAt: { $gt: windowStart } },
+      { $inc: { failures: 1 }, $set: { expiresAt } },
+      { returnDocument: 'after' },
+    ).lean<LoginThrottleDoc>();
+    if (!doc) {
+      const start = () =>
+        models.LoginThrottle.findOneAndUpdate(
+          { _id: username },
+          { $set: { failures: 1, windowStartedAt: new Date(now), lockedUntil: null, expiresAt } },
+          { upsert: true, returnDocument: 'after' },
+        ).lean<LoginThrottleDoc>();
+      try {
+        doc = await start();
+      } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err;
+        doc = await start();
+      }
+    }
+    if (!doc || doc.failures < maxFailures) return 0;
+    await models.LoginThrottle.updateOne(
+      { _id: username },
+      {
+        $set: {
+          lockedUntil: new Date(now + lockSeconds * 1000),
+          failures: 0,
+          windowStartedAt: new Date(now),
+          expiresAt: new Date(now + Math.max(failureWindowSeconds, lockSeconds) * 1000),
+        },
+      },
+    );
+    return lockSeconds;
+  };
+
+  const lockedError = (retryAfter: number) =>
+    new AppError('account_locked', { details: { retryAfter }, headers: { 'Retry-After': String(retryAfter) } });
+
+  return {
+    async loginCitizen(_actor, input) {
+      const { openid, unionid } = await openidFor(input.code);
+      const user = await services.users.upsertByOpenid(openid, unionid);
+      return { ...issueCitizenToken(user), user };
+    },
+
+    async loginStaff(actor, input) {
+      const username = input.username;
+      /** Audits the failure and returns the error to throw: locked when `lockedForSeconds` > 0. */
+      const failure = async (reason: string, lockedForSeconds = 0) => {
+        const details: Record<string, unknown> = { username, reason };
+        if (lockedForSeconds > 0) details.retryAfter = lockedForSeconds;
+        await services.audit.recordAudit({ actor, action: 'staff.login_failed', targetType: 'staff', details });
+        return lockedForSeconds > 0 ? lockedError(lockedForSeconds) : new AppError('invalid_credentials');
+      };
+
+      const locked = await lockedFor(username);
+      if (locked > 0) throw await failure('locked', locked);
+
+      const staff = await services.staff.findStaffByUsername(username);
+      dummyHash ??= hashPassword('timing-equaliser');
+      const passwordOk = await verifyPassword(input.password, staff?.passwordHash ?? (await dummyHash));
+      if (!staff || !passwordOk || !staff.active) {
+        const reason = !staff ? 'unknown_username' : !passwordOk ? 'wrong_password' : 'inactive';
+        throw await failure(reason, await recordFailure(username));
+      }
+
+      await models.LoginThrottle.deleteOne({ _id: username });
+      const current = (await services.staff.touchLastLogin(staff._id)) ?? staff;
+      await services.audit.recordAudit({
+        actor: {
+          kind: 'staff',
+          staffId: current._id.toHexString(),
+          username: current.username,
+          role: current.role,
+          departmentId: current.departmentId?.toHexString() ?? null,
+          ip: actor.ip,
+          requestId: actor.requestId,
+        },
+        action: 'staff.login',
+        targetType: 'staff',
+        targetId: current._id,
+      });
+      return { ...issueStaffToken(current), staff: current };
+    },
+
+    async changeOwnPassword(actor, input) {
+      const staff = await services.staff.findStaffById(actor.staffId);
+      if (!staff) throw new AppError('unauthorized');
+      if (!(await verifyPassword(input.currentPassword, staff.passwordHash))) {
+        await services.audit.recordAudit({ actor, action: 'staff.change_password_failed', targetType: 'staff', targetId: staff._id });
+        throw new AppError('wrong_password');
+      }
+      const updated = await services.staff.setPassword(staff._id, input.newPassword);
+      await services.audit.recordAudit({ actor, action: 'staff.change_password', targetType: 'staff', targetId: staff._id });
+      return { ...issueStaffToken(updated), staff: updated };
+    },
+
+    async currentStaff(actor) {
+      const staff = await services.staff.findStaffById(actor.staffId);
+      if (!staff) throw new AppError('unauthorized');
+      return staff;
+    },
+
+    async resolveToken(token, origin) {
+      const result = verifyToken(config.jwtSecret, token, nowSeconds());
+      if (!result.ok) return null;
+      const { claims } = result;
+      if (claims.kind === 'citizen') return { kind: 'citizen', userId: claims.sub, ...origin };
+      const staff = await services.staff.findStaffById(claims.sub);
+      if (!staff || !staff.active || staff.tokenVersion !== claims.ver) return null;
+      return {
+        kind: 'staff',
+        staffId: staff._id.toHexString(),
+        username: staff.username,
+        role: staff.role,
+        departmentId: staff.departmentId?.toHexString() ?? null,
+        ...origin,
+      };
+    },
+
+    issueCitizenToken,
+    issueStaffToken,
+
+    async clearLoginFailures(username) {
+      await models.LoginThrottle.deleteOne({ _id: username });
+    },
+
+    async sweepExpired() {
+      const result = await models.LoginThrottle.deleteMany({ expiresAt: { $lte: new Date(clock()) } });
+      return result.deletedCount;
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * Fixed-window rate limits with their counters in MongoDB, so every BFF instance behind the load
+ * balancer counts into the same windows. One request is one atomic `findOneAndUpdate` with
+ * `$inc` and upsert per counter; expired windows are deleted by {@link RateLimitService.sweepExpired},
+ * which main.ts runs periodically (no TTL index: the embedded engine refuses them).
+ */
+import type { Actor } from '../../lib/actor';
+import { tooManyRequests } from '../../lib/errors';
+import { isDuplicateKeyError } from '../../lib/mongo-errors';
+import type { RateLimitOptions } from '../../lib/route';
+import type { ServiceDeps } from '../../services';
+import type { RateLimitWindowDoc } from './rate-limit.model';
+
+/** One counter to increment: `subject` is who is counted (`ip:1.2.3.4`, `staff:<id>` …). */
+export interface RateLimitCounter {
+  subject: string;
+  limit: number;
+}
+
+export interface RateLimitService {
+  /**
+   * Counts one request against each counter in `bucket`. Every counter is incremented, then the
+   * request is refused if any is over its limit.
+   * @throws rate_limited with `retryAfter` = seconds until the window ends.
+   */
+  consume(bucket: string, counters: readonly RateLimitCounter[], windowSeconds: number): Promise<void>;
+  /** Applies a route's limits to an actor: per account (citizen or staff) and per IP. */
+  checkRequest(actor: Actor, options: RateLimitOptions): Promise<void>;
+  /** Deletes windows that have ended; returns how many. */
+  sweepExpired(): Promise<number>;
+}
+
+/** The bucket shared by write routes that do not name their own. */
+export const DEFAULT_BUCKET = 'write';
+
+export function createRateLimitService({ models, config, clock }: ServiceDeps): RateLimitService {
+  const increment = async (id: string, expiresAt: Date): Promise<number> => {
+    // `expiresAt` is the same for every request of the window, so `$set` is idempotent.
+    const bump = () =>
+      models.RateLimitWindow.findOneAndUpdate({ _id: id }, { $inc: { count: 1 }, $set: { expiresAt } }, { upsert: true, returnDocument: 'after' }).lean<RateLimitWindowDoc>();
+    let doc: RateLimitWindowDoc | null;
+    try {
+      doc = await bump();
+    } catch (err) {
+      // Two instances creating the same window at once: one insert loses on the _id index and
+      // the retry increments the document the other created.
+      if (!isDuplicateKeyError(err)) throw err;
+      doc = await bump();
+    }
+    return doc?.count ?? 1;
+  };
+
+  const service: RateLimitService = {
+    async consume(bucket, counters, windowSeconds) {
+      const now = clock();
+      const windowMs = windowSeconds * 1000;
+      const windowStart = Math.floor(now / windowMs) * windowMs;
+      const expiresAt = new Date(windowStart + windowMs);
+      let exceeded = false;
+      for (const c of counters) {
+        const count = await increment(`${bucket}:${c.subject}:${windowStart}`, expiresAt);
+        if (count > c.limit) exceeded = true;
+      }
+      if (exceeded) throw tooManyRequests((expiresAt.getTime() - now) / 1000);
+    },
+
+    async checkRequest(actor, options) {
+      const counters: RateLimitCounter[] = [{ subject: `ip:${actor.ip}`, limit: options.perIp ?? config.rateLimit.perIp }];
+      const perUser = options.perUser ?? config.rateLimit.perUser;
+      if (actor.kind === 'citizen') counters.push({ subject: `user:${actor.userId}`, limit: perUser });
+      if (actor.kind === 'staff') counters.push({ subject: `staff:${actor.staffId}`, limit: perUser });
+      await service.consume(options.bucket ?? DEFAULT_BUCKET, counters, options.windowSeconds ?? config.rateLimit.windowSeconds);
+    },
+
+    async sweepExpired() {
+      const result = await models.RateLimitWindow.deleteMany({ expiresAt: { $lte: new Date(clock()) } });
+      return result.deletedCount;
+    },
+  };
+  return service;
+}

@@ -1,0 +1,221 @@
+/**
+ * Staff accounts: created and changed by admins, every change audited. Changes that must end
+ * existing sessions (password, role, department, deactivation) bump `tokenVersion`, which the
+ * auth middleware compares with the token's `ver` on every request.
+ */
+import { randomBytes } from 'node:crypto';
+import { isValidObjectId, Types } from 'mongoose';
+import { ROLES_WITH_DEPARTMENT, type StaffCreate, type StaffListQuery, type StaffUpdate } from '../../../../shared/staff';
+import type { StaffActor, SystemActor } from '../../lib/actor';
+import { changesOf } from '../../lib/changes';
+import { conflict, notFound, validationError } from '../../lib/errors';
+import { isDuplicateKeyError } from '../../lib/mongo-errors';
+import { hashPassword } from '../../lib/password';
+import type { ServiceDeps } from '../../services';
+import type { StaffDoc } from './staff.model';
+
+/** Outcome of {@link StaffService.bootstrapAdmin}. */
+export type BootstrapResult =
+  | { created: false }
+  /** `generatedPassword` is set when the password was generated (development): show it once. */
+  | { created: true; username: string; generatedPassword?: string };
+
+/** Username of the generated development admin. */
+export const DEV_ADMIN_USERNAME = 'admin';
+
+export interface StaffService {
+  listStaff(actor: StaffActor, query: StaffListQuery): Promise<StaffDoc[]>;
+  /** @throws not_found */
+  getStaff(actor: StaffActor, id: string): Promise<StaffDoc>;
+  /** @throws username_taken, validation_error (unknown department) */
+  createStaff(actor: StaffActor, input: StaffCreate): Promise<StaffDoc>;
+  /** @throws not_found, validation_error, last_admin */
+  updateStaff(actor: StaffActor, id: string, input: StaffUpdate): Promise<StaffDoc>;
+  /** Sets a new password chosen by the admin, ends the account's sessions and lifts a lockout. */
+  resetPassword(actor: StaffActor, id: string, password: string): Promise<StaffDoc>;
+  /** Sets the account's password (callers have checked the current one). Ends its sessions. */
+  setPassword(staffId: Types.ObjectId, password: string): Promise<StaffDoc>;
+  /** For the auth module: the account by id, active or not. */
+  findStaffById(id: string): Promise<StaffDoc | null>;
+  /** For the auth module: the account by (lower-case) username. */
+  findStaffByUsername(username: string): Promise<StaffDoc | null>;
+  /** For the auth module: records a successful login. */
+  touchLastLogin(staffId: Types.ObjectId): Promise<StaffDoc | null>;
+  countStaffInDepartment(departmentId: string): Promise<number>;
+  /**
+   * Creates the first admin when no active admin exists: from ADMIN_USERNAME/ADMIN_PASSWORD, or
+   * outside production as `admin` with a generated password. Safe to run on every start of
+   * every instance: the unique username index lets exactly one insert win.
+   * @throws Error in production when no admin exists and none is configured.
+   */
+  bootstrapAdmin(): Promise<BootstrapResult>;
+}
+
+export function createStaffService({ models, config, clock, logger, services }: ServiceDeps): StaffService {
+  const load = async (id: string) => {
+    const doc = isValidObjectId(id) ? await models.Staff.findById(id).lean<StaffDoc>() : null;
+    if (!doc) throw notFound();
+    return doc;
+  };
+
+  const requireDepartment = async (departmentId: string) => {
+    if (!(await services.departments.departmentExists(departmentId))) {
+      throw validationError([{ in: 'body', path: 'departmentId', message: '所选部门不存在' }]);
+    }
+  };
+
+  const setPassword = async (staffId: Types.ObjectId, password: string) => {
+    const after = await models.Staff.findByIdAndUpdate(
+      staffId,
+      { $set: { passwordHash: await hashPassword(password), passwordChangedAt: new Date(clock()) }, $inc: { tokenVersion: 1 } },
+      { returnDocument: 'after' },
+    ).lean<StaffDoc>();
+    if (!after) throw notFound();
+    return after;
+  };
+
+  const otherActiveAdmins = (id: Types.ObjectId) => models.Staff.countDocuments({ role: 'admin', active: true, _id: { $ne: id } });
+
+  return {
+    async listStaff(_actor, query) {
+      const filter: Record<string, unknown> = {};
+      if (query.role) filter.role = query.role;
+      if (query.departmentId) filter.departmentId = new Types.ObjectId(query.departmentId);
+      if (query.active !== undefined) filter.active = query.active;
+      return models.Staff.find(filter).sort({ username: 1 }).lean<StaffDoc[]>();
+    },
+
+    async getStaff(_actor, id) {
+      return load(id);
+    },
+
+    async createStaff(actor, input) {
+      if (input.departmentId) await requireDepartment(input.departmentId);
+      const now = new Date(clock());
+      let doc: StaffDoc;
+      try {
+        const created = await models.Staff.create({
+          username: input.username,
+          displayName: input.displayName,
+          role: input.role,
+          departmentId: input.departmentId ? new Types.ObjectId(input.departmentId) : null,
+          active: true,
+          passwordHash: await hashPassword(input.password),
+          tokenVersion: 1,
+          passwordChangedAt: now,
+        });
+        doc = created.toObject<StaffDoc>();
+      } catch (err) {
+        if (isDuplicateKeyError(err)) throw conflict('username_taken');
+        throw err;
+      }
+      await services.audit.recordAudit({
+        actor,
+        action: 'staff.create',
+        targetType: 'staff',
+        targetId: doc._id,
+        details: { username: doc.username, role: doc.role, departmentId: doc.departmentId?.toHexString() ?? null },
+      });
+      return doc;
+    },
+
+    async updateStaff(actor, id, input) {
+      const before = await load(id);
+      const role = input.role ?? before.role;
+      const departmentId = input.departmentId === undefined ? before.departmentId?.toHexString() ?? null : input.departmentId;
+      const active = input.active ?? before.active;
+      if (ROLES_WITH_DEPARTMENT.includes(role) && !departmentId) {
+        throw validationError([{ in: 'body', path: 'departmentId', message: '承办人员必须选择所属部门' }]);
+      }
+      if (input.departmentId) await requireDepartment(input.departmentId);
+      const losesAdmin = before.role === 'admin' && before.active && (role !== 'admin' || !active);
+      if (losesAdmin && (await otherActiveAdmins(before._id)) === 0) throw conflict('last_admin');
+
+      const set: Partial<StaffDoc> = { role, active, departmentId: departmentId ? new Types.ObjectId(departmentId) : null };
+      if (input.displayName !== undefined) set.displayName = input.displayName;
+      const endsSessions =
+        role !== before.role || active !== before.active || (departmentId ?? null) !== (before.departmentId?.toHexString() ?? null);
+      const after = await models.Staff.findByIdAndUpdate(
+        before._id,
+        endsSessions ? { $set: set, $inc: { tokenVersion: 1 } } : { $set: set },
+        { returnDocument: 'after' },
+      ).lean<StaffDoc>();
+      if (!after) throw notFound();
+      await services.audit.recordAudit({
+        actor,
+        action: 'staff.update',
+        targetType: 'staff',
+        targetId: before._id,
+        details: { changes: changesOf(before, after, ['displayName', 'role', 'departmentId', 'active']), sessionsEnded: endsSessions },
+      });
+      return after;
+    },
+
+    async resetPassword(actor, id, password) {
+      const before = await load(id);
+      const after = await setPassword(before._id, password);
+      await services.auth.clearLoginFailures(after.username);
+      await services.audit.recordAudit({ actor, action: 'staff.reset_password', targetType: 'staff', targetId: before._id });
+      return after;
+    },
+
+    setPassword,
+
+    async findStaffById(id) {
+      return isValidObjectId(id) ? models.Staff.findById(id).lean<StaffDoc>() : null;
+    },
+
+    async findStaffByUsername(username) {
+      return models.Staff.findOne({ username }).lean<StaffDoc>();
+    },
+
+    async touchLastLogin(staffId) {
+      return models.Staff.findByIdAndUpdate(staffId, { $set: { lastLoginAt: new Date(clock()) } }, { returnDocument: 'after' }).lean<StaffDoc>();
+    },
+
+    async countStaffInDepartment(departmentId) {
+      return models.Staff.countDocuments({ departmentId: new Types.ObjectId(departmentId) });
+    },
+
+    async bootstrapAdmin() {
+      if ((await models.Staff.exists({ role: 'admin', active: true })) !== null) return { created: false };
+      let username: string;
+      let password: string;
+      let generated = false;
+      if (config.admin) {
+        ({ username, password } = config.admin);
+      } else if (config.env !== 'production') {
+        username = DEV_ADMIN_USERNAME;
+        password = randomBytes(15).toString('base64url');
+        generated = true;
+      } else {
+        throw new Error('No active admin account exists: set ADMIN_USERNAME and ADMIN_PASSWORD for this start to create one');
+      }
+      let doc: StaffDoc;
+      try {
+        const created = await models.Staff.create({
+          username,
+          displayName: '系统管理员',
+          role: 'admin',
+          departmentId: null,
+          active: true,
+          passwordHash: await hashPassword(password),
+          tokenVersion: 1,
+          passwordChangedAt: new Date(clock()),
+        });
+        doc = created.toObject<StaffDoc>();
+      } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err;
+        // Another instance created it first, or the username belongs to an existing account.
+        const existing = await models.Staff.findOne({ username }).lean<StaffDoc>();
+        if (existing && (existing.role !== 'admin' || !existing.active)) {
+          logger.warn({ username }, 'admin bootstrap skipped: the username belongs to an account that is not an active admin');
+        }
+        return { created: false };
+      }
+      const system: SystemActor = { kind: 'system', component: 'bootstrap' };
+      await services.audit.recordAudit({ actor: system, action: 'staff.bootstrap_admin', targetType: 'staff', targetId: doc._id, details: { username } });
+      return generated ? { created: true, username, generatedPassword: password } : { created: true, username };
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Mounts declared routes on a @koa/router: for each route, in order, authenticate → rate limit →
+ * validate → handler → response schema. Handlers never see Koa's context.
+ */
+import Router from '@koa/router';
+import type { Logger } from './lib/logger';
+import { AppError } from './lib/errors';
+import type { AppContext, AppState } from './lib/http';
+import { openApiPath } from './lib/openapi';
+import type { Route, RouteModule } from './lib/route';
+import { authenticate } from './middlewares/auth';
+import { rateLimit } from './middlewares/rate-limit';
+import { validate } from './middlewares/validate';
+import type { Services } from './services';
+
+/** Options of {@link buildRouter}. */
+export interface BuildRouterOptions {
+  services: Services;
+  logger: Logger;
+  /** Warn when a route returns an error code it did not declare (the OpenAPI document would be wrong). */
+  checkDeclaredErrors: boolean;
+}
+
+function handlerFor(route: Route, { services, logger, checkDeclaredErrors }: BuildRouterOptions) {
+  return async (ctx: AppContext) => {
+    const { actor, input } = ctx.state;
+    if (!actor || !input) throw new Error('route middlewares did not run');
+    let result: unknown;
+    try {
+      result = await route.invoke({ input, actor, services });
+    } catch (err) {
+      if (checkDeclaredErrors && err instanceof AppError && !route.errors.includes(err.code)) {
+        logger.warn({ route: `${route.method.toUpperCase()} ${route.path}`, code: err.code }, 'route returned an undeclared error code; add it to `errors`');
+      }
+      throw err;
+    }
+    ctx.status = route.status;
+    if (!route.schemas.response) {
+      ctx.body = null;
+      return;
+    }
+    // Parsing the result also drops fields the schema does not list, so internal fields never leak.
+    const parsed = route.schemas.response.safeParse(result);
+    if (!parsed.success) {
+      throw new Error(`response of ${route.method.toUpperCase()} ${route.path} does not match its schema`, { cause: parsed.error });
+    }
+    ctx.body = parsed.data;
+  };
+}
+
+/** Builds the router with every route of every module. Duplicate method+path pairs are refused. */
+export function buildRouter(modules: readonly RouteModule[], options: BuildRouterOptions): Router<AppState> {
+  const router = new Router<AppState>();
+  const seen = new Set<string>();
+  for (const module of modules) {
+    for (const route of module.routes) {
+      const key = `${route.method.toUpperCase()} ${openApiPath(route.path)}`;
+      if (seen.has(key)) throw new Error(`route declared twice: ${key}`);
+      seen.add(key);
+      const chain = [authenticate(route.auth, options.services)];
+      if (route.rateLimit) chain.push(rateLimit(route.rateLimit, options.services));
+      chain.push(validate(route.schemas), handlerFor(route, options));
+      router.register(route.path, [route.method.toUpperCase()], chain, { name: key });
+    }
+  }
+  return router;
+}

@@ -1,0 +1,104 @@
+/**
+ * The real entry point as operators run it (`tsx server/src/main.ts`): boots on the embedded
+ * database, serves, prints the generated admin password once, shuts down cleanly on SIGTERM,
+ * and refuses to start a production config with missing keys.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '../..');
+const tmpRoot = path.join(root, 'tmp');
+const tsx = path.join(root, 'node_modules/.bin/tsx');
+
+interface Run {
+  child: ChildProcess;
+  lines: Record<string, unknown>[];
+  exited: Promise<number | null>;
+  waitFor(pred: (l: Record<string, unknown>) => boolean, ms?: number): Promise<Record<string, unknown>>;
+}
+
+function run(env: Record<string, string>): Run {
+  const child = spawn(tsx, ['server/src/main.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: Record<string, unknown>[] = [];
+  const waiters: (() => void)[] = [];
+  let buffer = '';
+  const onData = (chunk: Buffer) => {
+    buffer += chunk.toString('utf8');
+    let i: number;
+    while ((i = buffer.indexOf('\n')) >= 0) {
+      const text = buffer.slice(0, i);
+      buffer = buffer.slice(i + 1);
+      try {
+        lines.push(JSON.parse(text) as Record<string, unknown>);
+      } catch {
+        lines.push({ raw: text });
+      }
+      for (const w of waiters.splice(0)) w();
+    }
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    lines,
+    exited,
+    async waitFor(pred, ms = 20_000) {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const hit = lines.find(pred);
+        if (hit) return hit;
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`log line not seen; got:\n${lines.map((l) => JSON.stringify(l)).join('\n')}`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 200);
+        });
+      }
+    },
+  };
+}
+
+describe('npm start (server/src/main.ts)', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = mkdtempSync(path.join(tmpRoot, 'main-'));
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('boots on the embedded database, answers health, prints the generated admin password once, and stops on SIGTERM', async () => {
+    const env = { NODE_ENV: 'development', DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info' };
+    const first = run(env);
+    const listening = await first.waitFor((l) => typeof l.url === 'string');
+    expect(first.lines.some((l) => String(l.msg).includes('generated a development secret'))).toBe(true);
+    expect(first.lines.filter((l) => String(l.msg).includes('generated password'))).toHaveLength(1);
+
+    const res = await fetch(`${String(listening.url)}/api/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', db: 'embedded' });
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(first.lines.some((l) => l.msg === 'stopped')).toBe(true);
+
+    // A restart reuses the saved secret and the existing admin: nothing is generated again.
+    const second = run(env);
+    await second.waitFor((l) => typeof l.url === 'string');
+    expect(second.lines.some((l) => String(l.msg).includes('generated'))).toBe(false);
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+  }, 60_000);
+
+  it('refuses to start in production with one message listing every missing key', async () => {
+    const proc = run({ NODE_ENV: 'production', DATA_DIR: dataDir, WECHAT_DEV_LOGIN: 'true' });
+    expect(await proc.exited).toBe(1);
+    const fatal = proc.lines.filter((l) => l.level === 60);
+    expect(fatal).toHaveLength(1);
+    const message = String(fatal[0].msg);
+    for (const key of ['MONGODB_URI', 'JWT_SECRET', 'WECHAT_APPID', 'WECHAT_SECRET', 'WECHAT_DEV_LOGIN']) expect(message).toContain(key);
+  }, 30_000);
+});
