@@ -1,0 +1,91 @@
+/**
+ * A minimal MongoDB wire client for benchmarks: pre-encoded OP_MSG commands sent over raw TCP,
+ * several in flight per connection. It measures what the server can answer, without the driver's
+ * own per-operation cost (which, on a 2-core machine, is the limit the driver figures hit first).
+ */
+import net from 'node:net';
+import { BSON } from 'bson';
+
+type Doc = Record<string, unknown>;
+
+let nextRequestId = 1;
+
+/** Encodes a command as an OP_MSG with one body section. */
+export function encodeCommand(cmd: Doc): Buffer {
+  const body = Buffer.from(BSON.serialize(cmd));
+  const msg = Buffer.alloc(16 + 4 + 1 + body.length);
+  msg.writeInt32LE(msg.length, 0);
+  msg.writeInt32LE(nextRequestId++, 4);
+  msg.writeInt32LE(2013, 12);
+  body.copy(msg, 21);
+  return msg;
+}
+
+/** One connection that sends commands back to back and counts whole replies. */
+class PipelinedConnection {
+  private pending = Buffer.alloc(0);
+  replies = 0;
+  failures = 0;
+  private onReply: (() => void) | null = null;
+
+  private constructor(private readonly socket: net.Socket) {
+    socket.setNoDelay(true);
+    socket.on('data', (d) => {
+      this.pending = this.pending.length ? Buffer.concat([this.pending, d]) : d;
+      while (this.pending.length >= 4) {
+        const len = this.pending.readInt32LE(0);
+        if (this.pending.length < len) break;
+        // ok: 1 is the last field of our replies; checking the body keeps errors from counting.
+        const reply = BSON.deserialize(this.pending.subarray(21, len));
+        if (reply.ok === 1) this.replies++;
+        else this.failures++;
+        this.pending = this.pending.subarray(len);
+        this.onReply?.();
+      }
+    });
+  }
+
+  static open(port: number): Promise<PipelinedConnection> {
+    return new Promise((resolve, reject) => {
+      const s = net.connect(port, '127.0.0.1', () => resolve(new PipelinedConnection(s)));
+      s.once('error', reject);
+    });
+  }
+
+  /** Keeps `depth` requests in flight until `deadline`; resolves when all replies are in. */
+  run(next: () => Buffer, depth: number, deadline: number): Promise<void> {
+    let inFlight = 0;
+    return new Promise((resolve) => {
+      const pump = () => {
+        while (inFlight < depth && Date.now() < deadline) {
+          this.socket.write(next());
+          inFlight++;
+        }
+        if (inFlight === 0) resolve();
+      };
+      this.onReply = () => {
+        inFlight--;
+        pump();
+      };
+      pump();
+    });
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+/** Replies per second over `connections` connections with `depth` requests in flight on each. */
+export async function rawRate(port: number, durationMs: number, connections: number, depth: number, next: (i: number) => Buffer): Promise<{ rate: number; failures: number }> {
+  const conns = await Promise.all(Array.from({ length: connections }, () => PipelinedConnection.open(port)));
+  let i = 0;
+  const started = process.hrtime.bigint();
+  const deadline = Date.now() + durationMs;
+  await Promise.all(conns.map((c) => c.run(() => next(i++), depth, deadline)));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const replies = conns.reduce((n, c) => n + c.replies, 0);
+  const failures = conns.reduce((n, c) => n + c.failures, 0);
+  conns.forEach((c) => c.close());
+  return { rate: replies / seconds, failures };
+}
