@@ -422,3 +422,22 @@ describe('catalog commands', () => {
     expect(err.codeName).toBe('CommandNotFound');
   });
 });
+
+describe('updates between null and sub-documents', () => {
+  it('replaces null with a sub-document and back, by $set and by replacement', async () => {
+    const c = coll('nullsub');
+    await c.insertMany([{ _id: 1, a: null }, { _id: 2, a: { b: 2 } }, { _id: 3, a: null }]);
+    const r1 = await c.updateOne({ _id: 1 }, { $set: { a: { b: 1 } } });
+    expect(r1.modifiedCount).toBe(1);
+    const r2 = await c.updateOne({ _id: 2 }, { $set: { a: null } });
+    expect(r2.modifiedCount).toBe(1);
+    await c.replaceOne({ _id: 3 }, { a: { b: 3 } });
+    expect(await c.find({}).sort({ _id: 1 }).toArray()).toEqual([
+      { _id: 1, a: { b: 1 } },
+      { _id: 2, a: null },
+      { _id: 3, a: { b: 3 } },
+    ]);
+    const same = await c.updateOne({ _id: 2 }, { $set: { a: null } });
+    expect(same.modifiedCount).toBe(0);
+  });
+});

@@ -327,8 +327,8 @@ export function indexKeyOf(v: unknown): string {
 function typeTag(v: unknown): string {
   if (typeof v === 'number') return numKind(v) === INT ? 'Int32' : 'Double';
   if (typeof v === 'bigint') return 'Long';
-  if (v === undefined) return 'null';
-  if (v === null || typeof v !== 'object') return typeof v;
+  if (v === undefined || v === null) return 'null';
+  if (typeof v !== 'object') return typeof v;
   if (Array.isArray(v)) return 'array';
   const t = (v as BsonTagged)._bsontype;
   if (t) return t;
