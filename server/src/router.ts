@@ -7,7 +7,7 @@ import type { Logger } from './lib/logger';
 import { AppError } from './lib/errors';
 import type { AppContext, AppState } from './lib/http';
 import { openApiPath } from './lib/openapi';
-import type { Route, RouteModule } from './lib/route';
+import { isBinaryResponse, isStatusReply, type Route, type RouteModule, type StreamedBody } from './lib/route';
 import { authenticate } from './middlewares/auth';
 import { rateLimit } from './middlewares/rate-limit';
 import { validate } from './middlewares/validate';
@@ -25,16 +25,43 @@ function handlerFor(route: Route, { services, logger, checkDeclaredErrors }: Bui
   return async (ctx: AppContext) => {
     const { actor, input } = ctx.state;
     if (!actor || !input) throw new Error('route middlewares did not run');
+    let streamedBody: StreamedBody | undefined;
+    if (route.streamedBody) {
+      const declared = ctx.get('content-length');
+      const length = Number(declared);
+      streamedBody = {
+        contentType: ctx.get('content-type'),
+        contentLength: declared !== '' && Number.isSafeInteger(length) && length >= 0 ? length : null,
+        stream: ctx.req,
+      };
+    }
     let result: unknown;
     try {
-      result = await route.invoke({ input, actor, services });
+      result = await route.invoke({ input, actor, services, ...(streamedBody === undefined ? {} : { streamedBody }) });
     } catch (err) {
       if (checkDeclaredErrors && err instanceof AppError && !route.errors.includes(err.code)) {
         logger.warn({ route: `${route.method.toUpperCase()} ${route.path}`, code: err.code }, 'route returned an undeclared error code; add it to `errors`');
       }
       throw err;
     }
-    ctx.status = route.status;
+    let status = route.status;
+    if (isStatusReply(result)) {
+      if (!route.otherStatuses.includes(result.status)) {
+        throw new Error(`${route.method.toUpperCase()} ${route.path} answered ${result.status}, which is not in its otherStatuses`);
+      }
+      status = result.status;
+      result = result.body;
+    }
+    ctx.status = status;
+    if (isBinaryResponse(result)) {
+      if (!route.binaryResponse) throw new Error(`${route.method.toUpperCase()} ${route.path} answered with a stream but declares no binaryResponse`);
+      for (const [name, value] of Object.entries(result.headers)) ctx.set(name, value);
+      ctx.type = result.contentType;
+      ctx.body = result.stream;
+      // After the body: assigning a stream drops Content-Length.
+      if (result.contentLength !== undefined) ctx.length = result.contentLength;
+      return;
+    }
     if (!route.schemas.response) {
       ctx.body = null;
       return;

@@ -11,8 +11,8 @@ export interface AppState {
   log: Logger;
   /** Set by the auth middleware. */
   actor?: Actor;
-  /** Set by the validate middleware: params, query and body parsed by the route's schemas. */
-  input?: { params: unknown; query: unknown; body: unknown };
+  /** Set by the validate middleware: params, query, body and declared headers parsed by the route's schemas. */
+  input?: { params: unknown; query: unknown; body: unknown; headers?: unknown };
 }
 
 export type AppContext = Koa.ParameterizedContext<AppState>;

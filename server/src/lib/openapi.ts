@@ -40,7 +40,7 @@ export function openApiPath(path: string): string {
   return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
 
-function parameters(schema: z.ZodType | undefined, where: 'path' | 'query'): Json[] {
+function parameters(schema: z.ZodType | undefined, where: 'path' | 'query' | 'header'): Json[] {
   if (!schema) return [];
   const s = jsonSchema(schema, 'input');
   const props = (s.properties ?? {}) as Record<string, JsonObject>;
@@ -76,6 +76,8 @@ function errorResponses(codes: readonly ErrorCode[]): JsonObject {
 
 function security(route: Route): Json[] {
   if (route.auth === 'public') return [];
+  // Alternatives: either token is accepted.
+  if (route.auth === 'signedIn') return [{ citizenToken: [] }, { staffToken: [] }];
   return [{ [route.auth === 'citizen' ? 'citizenToken' : 'staffToken']: [] }];
 }
 
@@ -88,15 +90,32 @@ function operation(route: Route): JsonObject {
   };
   if (route.description) op.description = route.description;
   if (typeof route.auth === 'object') op['x-staff-roles'] = route.auth.staff.length > 0 ? [...route.auth.staff] : ['any'];
-  const params = [...parameters(route.schemas.params, 'path'), ...parameters(route.schemas.query, 'query')];
+  const params = [
+    ...parameters(route.schemas.params, 'path'),
+    ...parameters(route.schemas.query, 'query'),
+    ...parameters(route.schemas.headers, 'header'),
+  ];
   if (params.length > 0) op.parameters = params;
   if (route.schemas.body) {
     op.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(route.schemas.body, 'input') } } };
   }
+  if (route.streamedBody) {
+    const content: JsonObject = {};
+    for (const [mediaType, schema] of Object.entries(route.streamedBody.content)) content[mediaType] = { schema: schema as JsonObject };
+    op.requestBody = { required: true, content, ...(route.streamedBody.description ? { description: route.streamedBody.description } : {}) };
+  }
   if (route.rateLimit) op['x-rate-limit'] = { bucket: route.rateLimit.bucket ?? 'write' };
   const success: JsonObject = { description: SUCCESS_TEXT[route.status] ?? 'Success' };
   if (route.schemas.response) success.content = { 'application/json': { schema: jsonSchema(route.schemas.response, 'output') } };
-  op.responses = { [String(route.status)]: success, ...errorResponses(route.errors) };
+  if (route.binaryResponse) {
+    const content: JsonObject = {};
+    for (const mediaType of route.binaryResponse.mediaTypes) content[mediaType] = { schema: { type: 'string', contentMediaType: mediaType } };
+    success.content = content;
+    if (route.binaryResponse.description) success.description = route.binaryResponse.description;
+  }
+  const successes: JsonObject = { [String(route.status)]: success };
+  for (const other of route.otherStatuses) successes[String(other)] = { ...success, description: SUCCESS_TEXT[other] ?? 'Success' };
+  op.responses = { ...successes, ...errorResponses(route.errors) };
   return op;
 }
 

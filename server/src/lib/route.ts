@@ -30,6 +30,7 @@
  * list, so internal fields never leak). Errors implied by the declaration (401/403 from `auth`,
  * 400 from schemas, 429 from rate limits, 413/415 from a body) are added to `errors` for OpenAPI.
  */
+import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import type { StaffRole } from '../../../shared/staff';
 import type { Services } from '../services';
@@ -45,9 +46,10 @@ export interface StaffAuth {
 
 /**
  * Who may call a route: anybody (`public`, a valid token is still recognised), a signed-in
- * citizen, or staff with one of the listed roles.
+ * citizen, anyone signed in (`signedIn`: a citizen or any staff member, e.g. uploads), or staff
+ * with one of the listed roles.
  */
-export type RouteAuth = 'public' | 'citizen' | StaffAuth;
+export type RouteAuth = 'public' | 'citizen' | 'signedIn' | StaffAuth;
 
 /** Staff with any of `roles` (every staff role when none are given). */
 export function staffAuth(...roles: StaffRole[]): StaffAuth {
@@ -73,23 +75,101 @@ export interface RateLimitOptions {
 }
 
 /** The actor type a route's handler receives. */
-export type ActorFor<A extends RouteAuth> = A extends 'citizen' ? CitizenActor : A extends StaffAuth ? StaffActor : Actor;
+export type ActorFor<A extends RouteAuth> = A extends 'citizen'
+  ? CitizenActor
+  : A extends 'signedIn'
+    ? CitizenActor | StaffActor
+    : A extends StaffAuth
+      ? StaffActor
+      : Actor;
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
-type HandlerResult<R> = R extends z.ZodType ? z.input<R> : void;
+type HandlerResult<R> = R extends z.ZodType ? z.input<R> | StatusReply<z.input<R>> : void | BinaryResponse;
+
+/**
+ * A request body the handler reads itself instead of a parsed JSON body (file uploads). Declared
+ * with `streamedBody` on the route; the JSON body parser leaves such bodies unread.
+ */
+export interface StreamedBody {
+  /** The Content-Type header as sent (with its parameters, e.g. the multipart boundary). */
+  contentType: string;
+  /** Content-Length when the client sent one (chunked bodies have none). */
+  contentLength: number | null;
+  /** The body bytes; read it once, with backpressure (`for await`). */
+  stream: Readable;
+}
+
+/** How a route that reads its own body documents it (OpenAPI `requestBody`). */
+export interface StreamedBodySpec {
+  /** Media type → OpenAPI schema of the body, e.g. `multipart/form-data` with a binary `file` field. */
+  content: Record<string, Record<string, unknown>>;
+  description?: string;
+}
+
+const BINARY_RESPONSE = Symbol('binaryResponse');
+
+/** A streamed, non-JSON success response (file downloads); build it with {@link binaryResponse}. */
+export interface BinaryResponse {
+  readonly [BINARY_RESPONSE]: true;
+  stream: Readable;
+  contentType: string;
+  /** Sent as Content-Length when known. */
+  contentLength?: number;
+  /** Extra headers (Cache-Control, Content-Disposition, …). */
+  headers: Record<string, string>;
+}
+
+/** Wraps a stream as a route's binary response (routes that declare `binaryResponse`). */
+export function binaryResponse(
+  input: Omit<BinaryResponse, typeof BINARY_RESPONSE | 'headers'> & { headers?: Record<string, string> },
+): BinaryResponse {
+  return { ...input, headers: input.headers ?? {}, [BINARY_RESPONSE]: true };
+}
+
+/** True for a value made by {@link binaryResponse}. */
+export function isBinaryResponse(value: unknown): value is BinaryResponse {
+  return typeof value === 'object' && value !== null && (value as Partial<BinaryResponse>)[BINARY_RESPONSE] === true;
+}
+
+const STATUS_REPLY = Symbol('statusReply');
+
+/** A response body with a success status other than the route's default (see {@link withStatus}). */
+export interface StatusReply<T> {
+  readonly [STATUS_REPLY]: true;
+  status: number;
+  body: T;
+}
+
+/**
+ * Answers with another success status than the route's `status`, e.g. 200 instead of 201 when a
+ * create request turned out to repeat an earlier one. The status must be listed in the route's
+ * `otherStatuses` (so the OpenAPI document names it).
+ */
+export function withStatus<T>(status: number, body: T): StatusReply<T> {
+  return { [STATUS_REPLY]: true, status, body };
+}
+
+/** True for a handler result made by {@link withStatus}. */
+export function isStatusReply(value: unknown): value is StatusReply<unknown> {
+  return typeof value === 'object' && value !== null && (value as Partial<StatusReply<unknown>>)[STATUS_REPLY] === true;
+}
 
 /** The validated input of a route. */
-export interface RouteInput<P, Q, B> {
+export interface RouteInput<P, Q, B, H = undefined> {
   params: Parsed<P>;
   query: Parsed<Q>;
   body: Parsed<B>;
+  /** Request headers named by the route's `headers` schema (lower-case names). */
+  headers: Parsed<H>;
 }
 
 /** What a handler receives. No Koa context: handlers stay thin and call services. */
-export interface HandlerArgs<P, Q, B, A extends RouteAuth> {
-  input: RouteInput<P, Q, B>;
+export interface HandlerArgs<P, Q, B, A extends RouteAuth, H = undefined> {
+  input: RouteInput<P, Q, B, H>;
   actor: ActorFor<A>;
   services: Services;
+  /** The unread request body; present only on routes that declare `streamedBody`. */
+  streamedBody?: StreamedBody;
 }
 
 /** A route as written in `<feature>.routes.ts`. */
@@ -99,6 +179,7 @@ export interface RouteSpec<
   B extends z.ZodType | undefined,
   R extends z.ZodType | undefined,
   A extends RouteAuth,
+  H extends z.ZodType | undefined = undefined,
 > {
   method: HttpMethod;
   /** Koa path with `:name` parameters, always starting with `/api/`. */
@@ -115,15 +196,32 @@ export interface RouteSpec<
   query?: Q;
   /** JSON body. */
   body?: B;
+  /**
+   * Request headers the handler reads (an object schema keyed by lower-case header name, e.g.
+   * `idempotency-key`); documented as header parameters, issues reported `in: 'headers'`.
+   */
+  headers?: H;
   /** Response body. Omit for `204 No Content`. */
   response?: R;
   /** Success status. Default 200, or 204 without a response schema. */
   status?: number;
+  /** Further success statuses the handler may answer with {@link withStatus} (same response schema). */
+  otherStatuses?: readonly number[];
   /** Error codes the handler's services can produce, beyond those the declaration implies. */
   errors?: readonly ErrorCode[];
   /** Rate-limit options, or `false` to exempt the route. */
   rateLimit?: RateLimitOptions | false;
-  handler: (args: HandlerArgs<P, Q, B, A>) => Promise<HandlerResult<R>> | HandlerResult<R>;
+  /**
+   * The handler reads the request body itself (`streamedBody` in its args) instead of `body`
+   * (uploads). Implies `payload_too_large`, `unsupported_media_type` and `validation_error`.
+   */
+  streamedBody?: StreamedBodySpec;
+  /**
+   * The handler may answer with a {@link binaryResponse} (file downloads) of these media types
+   * instead of JSON; omit `response` then.
+   */
+  binaryResponse?: { mediaTypes: readonly string[]; description?: string };
+  handler: (args: HandlerArgs<P, Q, B, A, H>) => Promise<HandlerResult<R>> | HandlerResult<R>;
 }
 
 /** A declared route with its type parameters erased, as the framework stores it. */
@@ -134,14 +232,20 @@ export interface Route {
   description?: string;
   tag: string;
   auth: RouteAuth;
-  schemas: { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType; response?: z.ZodType };
+  schemas: { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType; headers?: z.ZodType; response?: z.ZodType };
   status: number;
+  /** Success statuses besides `status` that the handler may choose with {@link withStatus}. */
+  otherStatuses: readonly number[];
   /** Every error code the route can return: declared plus implied, without duplicates. */
   errors: readonly ErrorCode[];
   /** Resolved rate-limit options, or false. */
   rateLimit: RateLimitOptions | false;
+  /** Set when the handler reads the body itself. */
+  streamedBody?: StreamedBodySpec;
+  /** Set when the handler may answer with a binary stream. */
+  binaryResponse?: { mediaTypes: readonly string[]; description?: string };
   /** Runs the handler with input already parsed by `schemas`. */
-  invoke(args: { input: { params: unknown; query: unknown; body: unknown }; actor: Actor; services: Services }): Promise<unknown>;
+  invoke(args: { input: { params: unknown; query: unknown; body: unknown; headers?: unknown }; actor: Actor; services: Services; streamedBody?: StreamedBody }): Promise<unknown>;
 }
 
 /** A feature's routes under one OpenAPI tag. */
@@ -160,13 +264,16 @@ export function defineRoute<
   Q extends z.ZodType | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
   R extends z.ZodType | undefined = undefined,
->(spec: RouteSpec<P, Q, B, R, A>): Route {
+  H extends z.ZodType | undefined = undefined,
+>(spec: RouteSpec<P, Q, B, R, A, H>): Route {
   if (!spec.path.startsWith('/api/')) throw new Error(`route ${spec.method.toUpperCase()} ${spec.path}: paths start with /api/`);
   const rateLimit: RateLimitOptions | false =
     spec.rateLimit === false ? false : spec.rateLimit ?? (WRITE_METHODS.includes(spec.method) ? {} : false);
   const implied: ErrorCode[] = [];
-  if (spec.params || spec.query || spec.body) implied.push('validation_error');
+  if (spec.params || spec.query || spec.body || spec.headers) implied.push('validation_error');
   if (spec.body) implied.push('invalid_json', 'unsupported_media_type', 'payload_too_large');
+  if (spec.body && spec.streamedBody) throw new Error(`route ${spec.method.toUpperCase()} ${spec.path}: declare either body or streamedBody`);
+  if (spec.streamedBody) implied.push('validation_error', 'unsupported_media_type', 'payload_too_large');
   if (spec.auth !== 'public') implied.push('unauthorized', 'forbidden');
   if (rateLimit) implied.push('rate_limited');
   implied.push('internal_error');
@@ -174,6 +281,7 @@ export function defineRoute<
   if (spec.params) schemas.params = spec.params;
   if (spec.query) schemas.query = spec.query;
   if (spec.body) schemas.body = spec.body;
+  if (spec.headers) schemas.headers = spec.headers;
   if (spec.response) schemas.response = spec.response;
   return {
     method: spec.method,
@@ -183,13 +291,21 @@ export function defineRoute<
     tag: spec.tag ?? '',
     auth: spec.auth,
     schemas,
-    status: spec.status ?? (spec.response ? 200 : 204),
+    status: spec.status ?? (spec.response || spec.binaryResponse ? 200 : 204),
+    otherStatuses: [...(spec.otherStatuses ?? [])],
     errors: [...new Set([...(spec.errors ?? []), ...implied])],
     rateLimit,
+    ...(spec.streamedBody === undefined ? {} : { streamedBody: spec.streamedBody }),
+    ...(spec.binaryResponse === undefined ? {} : { binaryResponse: spec.binaryResponse }),
     // The casts are sound: the framework parsed params/query/body with these very schemas and
     // the auth middleware built the actor kind that `auth` demands.
-    invoke: async ({ input, actor, services }) =>
-      spec.handler({ input: input as RouteInput<P, Q, B>, actor: actor as ActorFor<A>, services }),
+    invoke: async ({ input, actor, services, streamedBody }) =>
+      spec.handler({
+        input: { headers: {}, ...input } as RouteInput<P, Q, B, H>,
+        actor: actor as ActorFor<A>,
+        services,
+        ...(streamedBody === undefined ? {} : { streamedBody }),
+      }),
   };
 }
 

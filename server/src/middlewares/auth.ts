@@ -21,6 +21,7 @@ export function bearerToken(header: string | undefined): string | undefined {
 export function isAllowed(auth: RouteAuth, actor: Actor): boolean {
   if (auth === 'public') return true;
   if (auth === 'citizen') return actor.kind === 'citizen';
+  if (auth === 'signedIn') return actor.kind === 'citizen' || actor.kind === 'staff';
   return actor.kind === 'staff' && (auth.staff.length === 0 || auth.staff.includes(actor.role));
 }
 

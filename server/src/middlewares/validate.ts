@@ -1,6 +1,6 @@
 /**
- * Parses a route's params, query and body with its schemas, all three at once, and refuses the
- * request with every issue found (400 `validation_error`, `details: [{ in, path, message }]`).
+ * Parses a route's params, query, body and declared headers with its schemas, all at once, and
+ * refuses the request with every issue found (400 `validation_error`, `details: [{ in, path, message }]`).
  * The parsed values (coerced, trimmed, defaulted) become `ctx.state.input` for the handler.
  */
 import { AppError, validationError, type ValidationIssue } from '../lib/errors';
@@ -14,7 +14,7 @@ export function validate(schemas: Route['schemas']): AppMiddleware {
     // report every field as missing.
     if (schemas.body && ctx.is('application/json') === false) throw new AppError('unsupported_media_type');
     const issues: ValidationIssue[] = [];
-    const parse = (where: 'params' | 'query' | 'body', raw: unknown): unknown => {
+    const parse = (where: 'params' | 'query' | 'body' | 'headers', raw: unknown): unknown => {
       const schema = schemas[where];
       if (!schema) return {};
       const result = schema.safeParse(raw);
@@ -26,6 +26,7 @@ export function validate(schemas: Route['schemas']): AppMiddleware {
       params: parse('params', ctx.params ?? {}),
       query: parse('query', ctx.query),
       body: parse('body', ctx.request.body ?? {}),
+      headers: parse('headers', ctx.headers),
     };
     if (issues.length > 0) throw validationError(issues);
     ctx.state.input = input;
