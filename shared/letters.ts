@@ -3,7 +3,8 @@
  * the BFF and the mini-program.
  */
 import { z } from 'zod';
-import { boundedText, ObjectIdStringSchema, PhoneSchema } from './text';
+import { CursorQuerySchema, cursorPageSchema } from './pagination';
+import { boundedText, charCount, ObjectIdStringSchema, PhoneSchema } from './text';
 
 /** Default limits; the server may tighten them per deployment (see mailbox settings). */
 export const LETTER_LIMITS = {
@@ -94,3 +95,421 @@ export const DeadlineViewSchema = z.object({
   explanation: z.string(),
 });
 export type DeadlineView = z.infer<typeof DeadlineViewSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Settings (per deployment, stored by the BFF and edited by admins)
+// ---------------------------------------------------------------------------------------------
+
+/** Default acceptance and reply windows in working days (DOMAIN.md: mailbox). */
+export const DEFAULT_ACCEPT_DAYS = 2;
+export const DEFAULT_REPLY_DAYS = 15;
+
+/** Bounds for the configurable numbers; the text limits may only tighten {@link LETTER_LIMITS}. */
+export const LETTER_SETTINGS_BOUNDS = {
+  categoriesMax: 20,
+  categoryNameMax: 10,
+  acceptDaysMax: 30,
+  replyDaysMax: 60,
+  duplicateWindowMinutesMax: 1440,
+  submissionsPerDayMax: 100,
+} as const;
+
+/** A letter category (信件类别) with its deadlines in working days. */
+export const LetterCategorySchema = z
+  .object({
+    key: z
+      .string({ error: '请填写类别代码' })
+      .trim()
+      .regex(/^[a-z][a-z0-9_-]{0,31}$/, { message: '类别代码只能包含小写字母、数字、下划线和连字符，并以字母开头' }),
+    name: boundedText('类别名称', 1, LETTER_SETTINGS_BOUNDS.categoryNameMax),
+    acceptDays: z
+      .number({ error: '请填写受理期限' })
+      .int({ message: '受理期限应为整数个工作日' })
+      .min(1, { message: '受理期限至少1个工作日' })
+      .max(LETTER_SETTINGS_BOUNDS.acceptDaysMax, { message: `受理期限最多${LETTER_SETTINGS_BOUNDS.acceptDaysMax}个工作日` }),
+    replyDays: z
+      .number({ error: '请填写答复期限' })
+      .int({ message: '答复期限应为整数个工作日' })
+      .min(1, { message: '答复期限至少1个工作日' })
+      .max(LETTER_SETTINGS_BOUNDS.replyDaysMax, { message: `答复期限最多${LETTER_SETTINGS_BOUNDS.replyDaysMax}个工作日` }),
+  })
+  .refine((c) => c.acceptDays <= c.replyDays, { message: '答复期限不能短于受理期限', path: ['replyDays'] });
+export type LetterCategory = z.infer<typeof LetterCategorySchema>;
+
+/** Text limits in force; each lies within {@link LETTER_LIMITS}. */
+export const LetterTextLimitsSchema = z
+  .object({
+    subjectMin: z.number().int().min(LETTER_LIMITS.subjectMin, { message: `标题字数下限不能小于${LETTER_LIMITS.subjectMin}` }).max(LETTER_LIMITS.subjectMax),
+    subjectMax: z.number().int().min(LETTER_LIMITS.subjectMin).max(LETTER_LIMITS.subjectMax, { message: `标题字数上限不能大于${LETTER_LIMITS.subjectMax}` }),
+    contentMin: z.number().int().min(LETTER_LIMITS.contentMin, { message: `内容字数下限不能小于${LETTER_LIMITS.contentMin}` }).max(LETTER_LIMITS.contentMax),
+    contentMax: z.number().int().min(LETTER_LIMITS.contentMin).max(LETTER_LIMITS.contentMax, { message: `内容字数上限不能大于${LETTER_LIMITS.contentMax}` }),
+  })
+  .refine((l) => l.subjectMin <= l.subjectMax, { message: '标题字数下限不能大于上限', path: ['subjectMax'] })
+  .refine((l) => l.contentMin <= l.contentMax, { message: '内容字数下限不能大于上限', path: ['contentMax'] });
+export type LetterTextLimits = z.infer<typeof LetterTextLimitsSchema>;
+
+/** Mailbox settings (`PUT /api/admin/letters/settings` replaces them whole). */
+export const LetterSettingsSchema = z.object({
+  categories: z
+    .array(LetterCategorySchema)
+    .min(1, { message: '至少保留一个信件类别' })
+    .max(LETTER_SETTINGS_BOUNDS.categoriesMax, { message: `信件类别最多${LETTER_SETTINGS_BOUNDS.categoriesMax}个` })
+    .refine((cs) => new Set(cs.map((c) => c.key)).size === cs.length, { message: '类别代码不能重复' })
+    .refine((cs) => new Set(cs.map((c) => c.name)).size === cs.length, { message: '类别名称不能重复' }),
+  limits: LetterTextLimitsSchema,
+  /** A repeated identical submission within this many minutes returns the first letter; 0 turns it off. */
+  duplicateWindowMinutes: z
+    .number({ error: '请填写重复提交判定时间' })
+    .int()
+    .min(0)
+    .max(LETTER_SETTINGS_BOUNDS.duplicateWindowMinutesMax, { message: `重复提交判定时间最多${LETTER_SETTINGS_BOUNDS.duplicateWindowMinutesMax}分钟` }),
+  /** Letters created per citizen per 24-hour window (a fixed window, shared by every instance). */
+  submissionsPerDay: z
+    .number({ error: '请填写每日提交上限' })
+    .int()
+    .min(1, { message: '每日提交上限至少为1' })
+    .max(LETTER_SETTINGS_BOUNDS.submissionsPerDayMax, { message: `每日提交上限最多${LETTER_SETTINGS_BOUNDS.submissionsPerDayMax}` }),
+  /** Whether replied letters whose writers consented are listed publicly. */
+  publicListing: z.boolean({ error: '请选择是否公开答复' }),
+});
+export type LetterSettings = z.infer<typeof LetterSettingsSchema>;
+
+/** The settings a new deployment starts with. */
+export const DEFAULT_LETTER_SETTINGS: LetterSettings = {
+  categories: [
+    { key: 'consult', name: '咨询', acceptDays: DEFAULT_ACCEPT_DAYS, replyDays: DEFAULT_REPLY_DAYS },
+    { key: 'suggest', name: '建议', acceptDays: DEFAULT_ACCEPT_DAYS, replyDays: DEFAULT_REPLY_DAYS },
+    { key: 'complain', name: '投诉', acceptDays: DEFAULT_ACCEPT_DAYS, replyDays: DEFAULT_REPLY_DAYS },
+    { key: 'help', name: '求助', acceptDays: DEFAULT_ACCEPT_DAYS, replyDays: DEFAULT_REPLY_DAYS },
+    { key: 'other', name: '其他', acceptDays: DEFAULT_ACCEPT_DAYS, replyDays: DEFAULT_REPLY_DAYS },
+  ],
+  limits: {
+    subjectMin: LETTER_LIMITS.subjectMin,
+    subjectMax: LETTER_LIMITS.subjectMax,
+    contentMin: LETTER_LIMITS.contentMin,
+    contentMax: LETTER_LIMITS.contentMax,
+  },
+  duplicateWindowMinutes: 10,
+  submissionsPerDay: 10,
+  publicListing: true,
+};
+
+export const LetterSettingsViewSchema = LetterSettingsSchema.extend({
+  /** Null until an admin first saves the settings (the defaults apply). */
+  updatedAt: z.iso.datetime().nullable(),
+});
+export type LetterSettingsView = z.infer<typeof LetterSettingsViewSchema>;
+
+/**
+ * The rules a submission must meet under the settings in force, beyond {@link LetterCreateSchema}:
+ * a configured category and the (possibly tightened) text limits. Every issue is reported. The
+ * mini-program can run the same check with the categories response.
+ */
+export function letterSubmissionIssues(
+  input: Pick<LetterCreate, 'category' | 'subject' | 'content'>,
+  rules: { categories: readonly Pick<LetterCategory, 'key'>[]; limits: LetterTextLimits },
+): { path: string; message: string }[] {
+  const issues: { path: string; message: string }[] = [];
+  if (!rules.categories.some((c) => c.key === input.category)) issues.push({ path: 'category', message: '请选择有效的信件类别' });
+  const check = (path: 'subject' | 'content', label: string, min: number, max: number) => {
+    const n = charCount(input[path]);
+    if (n < min) issues.push({ path, message: `${label}至少${min}个字` });
+    else if (n > max) issues.push({ path, message: `${label}最多${max}个字` });
+  };
+  check('subject', '标题', rules.limits.subjectMin, rules.limits.subjectMax);
+  check('content', '内容', rules.limits.contentMin, rules.limits.contentMax);
+  return issues;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * `Idempotency-Key` header of `POST /api/letters`: the same key from the same citizen returns the
+ * same letter; the mini-program makes one key per form it shows.
+ */
+export const IdempotencyKeySchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9._:-]{8,128}$/, { message: '请求编号应为8至128位字母、数字或 . _ : -' });
+
+export const LetterCreateHeadersSchema = z.object({ 'idempotency-key': IdempotencyKeySchema.optional() });
+
+/** `?true|false` as query strings arrive. */
+const BooleanQuerySchema = z.enum(['true', 'false'], { error: '只能是 true 或 false' }).transform((v) => v === 'true');
+
+export const LetterMineQuerySchema = CursorQuerySchema;
+export type LetterMineQuery = z.infer<typeof LetterMineQuerySchema>;
+
+/** Search text: user input, matched literally (never as a pattern). */
+const SearchTextSchema = z.string().trim().min(1, { message: '请输入搜索内容' }).max(50, { message: '搜索内容最多50个字' });
+
+export const LetterPublicQuerySchema = CursorQuerySchema.extend({
+  category: z.string().trim().min(1).max(32).optional(),
+  q: SearchTextSchema.optional(),
+});
+export type LetterPublicQuery = z.infer<typeof LetterPublicQuerySchema>;
+
+export const LetterAdminListQuerySchema = CursorQuerySchema.extend({
+  status: LetterStatusSchema.optional(),
+  departmentId: ObjectIdStringSchema.optional(),
+  category: z.string().trim().min(1).max(32).optional(),
+  /** Open letters past (`true`) or within (`false`) the current step's deadline. */
+  overdue: BooleanQuerySchema.optional(),
+  /** Open letters with at most this many working days left in the current step (overdue ones included). */
+  dueWithin: z.coerce.number({ error: '应为整数' }).int({ message: '应为整数' }).min(0, { message: '不能小于0' }).max(60, { message: '不能大于60' }).optional(),
+  q: SearchTextSchema.optional(),
+});
+export type LetterAdminListQuery = z.infer<typeof LetterAdminListQuerySchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Timeline
+// ---------------------------------------------------------------------------------------------
+
+/** What happened to a letter, in the order it can happen. */
+export const LETTER_EVENT_TYPES = [
+  'submitted',
+  'accepted',
+  'rejected',
+  'assigned',
+  'reassigned',
+  'drafted',
+  'returned',
+  'approved',
+  'replied',
+  'rated',
+  'follow_up',
+] as const;
+export const LetterEventTypeSchema = z.enum(LETTER_EVENT_TYPES);
+export type LetterEventType = z.infer<typeof LetterEventTypeSchema>;
+
+export const LETTER_EVENT_LABELS: Record<LetterEventType, string> = {
+  submitted: '提交信件',
+  accepted: '受理',
+  rejected: '不予受理',
+  assigned: '转办',
+  reassigned: '改派承办部门',
+  drafted: '拟写答复',
+  returned: '退回修改',
+  approved: '审核通过',
+  replied: '答复',
+  rated: '评价',
+  follow_up: '追问',
+};
+
+/** Who acted, as citizens are shown it: never a staff member's name. */
+export const LETTER_WRITER_LABEL = '来信人';
+
+/** One step of the timeline as the writer sees it. */
+export const LetterTimelineEntryViewSchema = z.object({
+  type: LetterEventTypeSchema,
+  label: z.string(),
+  at: z.iso.datetime(),
+  /** Status after the step. */
+  status: LetterStatusSchema,
+  statusLabel: z.string(),
+  /** Who acted: a department's name, 办公室, 分管领导, or 来信人. */
+  by: z.string(),
+  /** The department the step concerns (the handling department, or the one assigned). */
+  departmentName: z.string().nullable(),
+  /** Reason of a rejection, text of a follow-up, comment of a rating; internal notes are omitted. */
+  note: z.string().nullable(),
+});
+export type LetterTimelineEntryView = z.infer<typeof LetterTimelineEntryViewSchema>;
+
+/** A step as staff see it: with the acting account's role and id, and internal notes. */
+export const LetterAdminTimelineEntryViewSchema = LetterTimelineEntryViewSchema.extend({
+  actorRole: z.string().nullable(),
+  actorId: z.string().nullable(),
+});
+export type LetterAdminTimelineEntryView = z.infer<typeof LetterAdminTimelineEntryViewSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+// ---------------------------------------------------------------------------------------------
+
+export const LetterAttachmentViewSchema = z.object({
+  id: z.string(),
+  contentType: z.string(),
+  size: z.number(),
+  filename: z.string(),
+});
+export type LetterAttachmentView = z.infer<typeof LetterAttachmentViewSchema>;
+
+export const LetterDeadlinesViewSchema = z.object({ accept: DeadlineViewSchema, reply: DeadlineViewSchema });
+
+/** Answer of `POST /api/letters` (201 new, 200 a repeat of an earlier submission). */
+export const LetterCreatedSchema = z.object({
+  id: z.string(),
+  trackingNo: z.string(),
+  status: LetterStatusSchema,
+  statusLabel: z.string(),
+  acceptDueAt: z.iso.datetime(),
+  replyDueAt: z.iso.datetime(),
+  deadlines: LetterDeadlinesViewSchema,
+});
+export type LetterCreated = z.infer<typeof LetterCreatedSchema>;
+
+/** A row of "my letters". */
+export const LetterMineItemSchema = z.object({
+  id: z.string(),
+  trackingNo: z.string(),
+  category: z.string(),
+  categoryName: z.string(),
+  subject: z.string(),
+  status: LetterStatusSchema,
+  statusLabel: z.string(),
+  /** Derived at request time from the current step's deadline; never stored. */
+  overdue: z.boolean(),
+  submittedAt: z.iso.datetime(),
+  /** Deadline of the current step while the letter is open, else null. */
+  currentDueAt: z.iso.datetime().nullable(),
+  repliedAt: z.iso.datetime().nullable(),
+});
+export const LetterMinePageSchema = cursorPageSchema(LetterMineItemSchema);
+
+export const LetterReplyViewSchema = z.object({
+  round: z.number().int(),
+  content: z.string(),
+  departmentName: z.string().nullable(),
+  sentAt: z.iso.datetime(),
+});
+export type LetterReplyView = z.infer<typeof LetterReplyViewSchema>;
+
+export const LetterRatingViewSchema = z.object({
+  round: z.number().int(),
+  score: z.number().int(),
+  comment: z.string().nullable(),
+  at: z.iso.datetime(),
+});
+
+export const LetterFollowUpViewSchema = z.object({ content: z.string(), at: z.iso.datetime() });
+
+/** Whether the letter appears in the public list, as its writer is told. */
+export const LETTER_PUBLIC_STATES = ['not_requested', 'pending_review', 'listed_when_replied', 'not_public'] as const;
+
+/** A letter as its writer sees it (`GET /api/letters/:id`). */
+export const LetterCitizenViewSchema = z.object({
+  id: z.string(),
+  trackingNo: z.string(),
+  category: z.string(),
+  categoryName: z.string(),
+  subject: z.string(),
+  content: z.string(),
+  contactName: z.string().nullable(),
+  contactPhone: z.string().nullable(),
+  publicConsent: z.boolean(),
+  publicState: z.enum(LETTER_PUBLIC_STATES),
+  status: LetterStatusSchema,
+  statusLabel: z.string(),
+  overdue: z.boolean(),
+  submittedAt: z.iso.datetime(),
+  deadlines: LetterDeadlinesViewSchema,
+  /** Deadline of the current step (acceptance, then reply) while open, recomputed if the calendar changed. */
+  currentDeadline: DeadlineViewSchema.nullable(),
+  departmentName: z.string().nullable(),
+  rejectReason: z.string().nullable(),
+  /** The latest reply, and every reply in order (a follow-up adds a second). */
+  reply: LetterReplyViewSchema.nullable(),
+  replies: z.array(LetterReplyViewSchema),
+  rating: LetterRatingViewSchema.nullable(),
+  followUp: LetterFollowUpViewSchema.nullable(),
+  canRate: z.boolean(),
+  canFollowUp: z.boolean(),
+  timeline: z.array(LetterTimelineEntryViewSchema),
+  attachments: z.array(LetterAttachmentViewSchema),
+});
+export type LetterCitizenView = z.infer<typeof LetterCitizenViewSchema>;
+
+/** A replied letter in the public list: personal data masked, no contact fields or people's ids. */
+export const LetterPublicViewSchema = z.object({
+  id: z.string(),
+  trackingNo: z.string(),
+  category: z.string(),
+  categoryName: z.string(),
+  subject: z.string(),
+  content: z.string(),
+  departmentName: z.string().nullable(),
+  submittedAt: z.iso.datetime(),
+  repliedAt: z.iso.datetime(),
+  replies: z.array(LetterReplyViewSchema),
+  followUp: LetterFollowUpViewSchema.nullable(),
+});
+export type LetterPublicView = z.infer<typeof LetterPublicViewSchema>;
+export const LetterPublicPageSchema = cursorPageSchema(LetterPublicViewSchema);
+
+/** `GET /api/letters/categories`: what the submission form needs. */
+export const LetterCategoriesResponseSchema = z.object({
+  items: z.array(
+    z.object({
+      key: z.string(),
+      name: z.string(),
+      acceptDays: z.number().int(),
+      replyDays: z.number().int(),
+      /** E.g. "2个工作日内受理，15个工作日内答复（法定节假日顺延）". */
+      description: z.string(),
+    }),
+  ),
+  limits: z.object({
+    subjectMin: z.number().int(),
+    subjectMax: z.number().int(),
+    contentMin: z.number().int(),
+    contentMax: z.number().int(),
+    contactNameMax: z.number().int(),
+    attachmentsMax: z.number().int(),
+  }),
+  publicListing: z.boolean(),
+});
+
+/** The current step's deadline for staff lists: working days left are counted at request time. */
+export const LetterCurrentDeadlineViewSchema = z.object({
+  step: z.enum(['accept', 'reply']),
+  dueAt: z.iso.datetime(),
+  dueDate: z.string(),
+  /** > 0 working days left (the due day included), 0 due today, < 0 overdue by that many. */
+  workingDaysLeft: z.number().int(),
+});
+
+/** A row of the staff list. */
+export const LetterAdminRowSchema = z.object({
+  id: z.string(),
+  trackingNo: z.string(),
+  category: z.string(),
+  categoryName: z.string(),
+  subject: z.string(),
+  status: LetterStatusSchema,
+  statusLabel: z.string(),
+  departmentId: z.string().nullable(),
+  departmentName: z.string().nullable(),
+  submittedAt: z.iso.datetime(),
+  currentDeadline: LetterCurrentDeadlineViewSchema.nullable(),
+  overdue: z.boolean(),
+  publicConsent: z.boolean(),
+  followUp: z.boolean(),
+});
+export type LetterAdminRow = z.infer<typeof LetterAdminRowSchema>;
+export const LetterAdminPageSchema = cursorPageSchema(LetterAdminRowSchema);
+
+/** The review state of the letter's public text (content safety). */
+export const LETTER_PUBLIC_REVIEW_STATES = ['not_requested', 'not_needed', 'pending', 'approved', 'rejected'] as const;
+export type LetterPublicReview = (typeof LETTER_PUBLIC_REVIEW_STATES)[number];
+
+/** A letter as staff see it, personal data included (reading it is audited). */
+export const LetterAdminViewSchema = LetterAdminRowSchema.extend({
+  content: z.string(),
+  contactName: z.string().nullable(),
+  contactPhone: z.string().nullable(),
+  publicReview: z.enum(LETTER_PUBLIC_REVIEW_STATES),
+  deadlines: LetterDeadlinesViewSchema,
+  rejectReason: z.string().nullable(),
+  draft: z
+    .object({ content: z.string(), departmentName: z.string().nullable(), draftedAt: z.iso.datetime() })
+    .nullable(),
+  replies: z.array(LetterReplyViewSchema),
+  ratings: z.array(LetterRatingViewSchema),
+  followUpDetail: LetterFollowUpViewSchema.nullable(),
+  timeline: z.array(LetterAdminTimelineEntryViewSchema),
+  attachments: z.array(LetterAttachmentViewSchema),
+});
+export type LetterAdminView = z.infer<typeof LetterAdminViewSchema>;

@@ -1,0 +1,298 @@
+/**
+ * Director's mailbox routes: citizens write and follow their letters, everybody reads the public
+ * replies, staff handle letters through the workflow actions. Static paths are declared before
+ * `/:id` ones so `mine`, `public`, `categories` and `settings` are never read as ids.
+ */
+import { z } from 'zod';
+import {
+  LetterAdminListQuerySchema,
+  LetterAdminPageSchema,
+  LetterAdminRowSchema,
+  LetterAdminViewSchema,
+  LetterAssignSchema,
+  LetterCategoriesResponseSchema,
+  LetterCitizenViewSchema,
+  LetterCreatedSchema,
+  LetterCreateHeadersSchema,
+  LetterCreateSchema,
+  LetterDraftSchema,
+  LetterFollowUpSchema,
+  LetterMinePageSchema,
+  LetterMineQuerySchema,
+  LetterPublicPageSchema,
+  LetterPublicQuerySchema,
+  LetterPublicViewSchema,
+  LetterRatingSchema,
+  LetterReasonSchema,
+  LetterSettingsSchema,
+  LetterSettingsViewSchema,
+} from '../../../../shared/letters';
+import { ObjectIdStringSchema } from '../../../../shared/text';
+import { defineRoute, defineRouteModule, staffAuth, withStatus } from '../../lib/route';
+import {
+  presentAdminLetter,
+  presentAdminRow,
+  presentCategories,
+  presentCitizenLetter,
+  presentCreatedLetter,
+  presentMyLetterRow,
+  presentPublicLetter,
+  presentSettings,
+} from './letter.presenter';
+
+const IdParams = z.object({ id: ObjectIdStringSchema });
+
+export const letterRoutes = defineRouteModule({
+  tag: 'letters',
+  description: '主任信箱: letters from citizens, their replies and the public list',
+  routes: [
+    defineRoute({
+      method: 'post',
+      path: '/api/letters',
+      summary: 'Write a letter',
+      description:
+        'Answers 201 with the new letter, or 200 with the earlier letter when this repeats a submission ' +
+        '(same `Idempotency-Key`, or the same category, subject and content within the duplicate window). ' +
+        'Subject and content of letters meant to be public go through content safety. ' +
+        'A citizen may write a limited number of letters a day (settings).',
+      auth: 'citizen',
+      headers: LetterCreateHeadersSchema,
+      body: LetterCreateSchema,
+      response: LetterCreatedSchema,
+      status: 201,
+      otherStatuses: [200],
+      errors: ['content_risky', 'invalid_attachment', 'idempotency_key_reused'],
+      handler: async ({ actor, input, services }) => {
+        const result = await services.letters.submitLetter(actor, input.body, { idempotencyKey: input.headers['idempotency-key'] });
+        const body = presentCreatedLetter(result.letter);
+        return result.created ? body : withStatus(200, body);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/letters/mine',
+      summary: "The citizen's letters, newest first",
+      auth: 'citizen',
+      query: LetterMineQuerySchema,
+      response: LetterMinePageSchema,
+      handler: async ({ actor, input, services }) => {
+        const page = await services.letters.listMyLetters(actor, input.query);
+        return { items: page.letters.map((l) => presentMyLetterRow(l, page.now)), nextCursor: page.nextCursor };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/letters/categories',
+      summary: 'Letter categories with their deadlines, and the text limits in force',
+      auth: 'public',
+      response: LetterCategoriesResponseSchema,
+      handler: async ({ services }) => presentCategories(await services.letters.getSettings()),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/letters/public',
+      summary: 'Replied letters published with their writers’ consent (personal data masked)',
+      description: '`q` matches subject and content literally. Empty when public listing is switched off.',
+      auth: 'public',
+      query: LetterPublicQuerySchema,
+      response: LetterPublicPageSchema,
+      handler: async ({ actor, input, services }) => {
+        const page = await services.letters.listPublicLetters(actor, input.query);
+        return { items: page.letters.map(presentPublicLetter), nextCursor: page.nextCursor };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/letters/public/:id',
+      summary: 'One published letter (personal data masked)',
+      auth: 'public',
+      params: IdParams,
+      response: LetterPublicViewSchema,
+      errors: ['not_found'],
+      handler: async ({ actor, input, services }) => presentPublicLetter(await services.letters.getPublicLetter(actor, input.params.id)),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/letters/:id',
+      summary: 'One of the citizen’s letters with its timeline, deadlines, reply and attachments',
+      auth: 'citizen',
+      params: IdParams,
+      response: LetterCitizenViewSchema,
+      errors: ['not_found'],
+      handler: async ({ actor, input, services }) => presentCitizenLetter(await services.letters.getMyLetter(actor, input.params.id)),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/letters/:id/rating',
+      summary: 'Rate the reply (1–5), once per reply',
+      auth: 'citizen',
+      params: IdParams,
+      body: LetterRatingSchema,
+      response: LetterCitizenViewSchema,
+      errors: ['not_found', 'already_rated', 'invalid_state'],
+      handler: async ({ actor, input, services }) =>
+        presentCitizenLetter(await services.letters.rateLetter(actor, input.params.id, input.body)),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/letters/:id/follow-up',
+      summary: 'Ask once more after a dissatisfied rating (score ≤ 2)',
+      description: 'Reopens the letter to the same department with a new reply deadline. Once per letter.',
+      auth: 'citizen',
+      params: IdParams,
+      body: LetterFollowUpSchema,
+      response: LetterCitizenViewSchema,
+      errors: ['not_found', 'follow_up_used', 'invalid_state', 'content_risky'],
+      handler: async ({ actor, input, services }) =>
+        presentCitizenLetter(await services.letters.followUpLetter(actor, input.params.id, input.body)),
+    }),
+  ],
+});
+
+const ActionResponse = LetterAdminRowSchema;
+
+export const adminLetterRoutes = defineRouteModule({
+  tag: 'admin-letters',
+  description: '主任信箱 back office: workflow, lists with deadlines, settings',
+  routes: [
+    defineRoute({
+      method: 'get',
+      path: '/api/admin/letters/settings',
+      summary: 'Mailbox settings in force',
+      auth: staffAuth(),
+      response: LetterSettingsViewSchema,
+      handler: async ({ services }) => presentSettings(await services.letters.getSettings()),
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/api/admin/letters/settings',
+      summary: 'Replace the mailbox settings',
+      description: 'Categories with their deadlines, text limits (within the defaults), duplicate window, daily cap, public listing.',
+      auth: staffAuth('admin'),
+      body: LetterSettingsSchema,
+      response: LetterSettingsViewSchema,
+      handler: async ({ actor, input, services }) => presentSettings(await services.letters.updateSettings(actor, input.body)),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/admin/letters',
+      summary: 'Letters, newest first, with the current deadline and overdue flag',
+      description:
+        'Handlers see their department’s letters only. `overdue` and `dueWithin` (working days left in the current ' +
+        'step, overdue included) are evaluated against the calendar at request time. `q` matches tracking number, ' +
+        'subject and content literally.',
+      auth: staffAuth(),
+      query: LetterAdminListQuerySchema,
+      response: LetterAdminPageSchema,
+      handler: async ({ actor, input, services }) => {
+        const page = await services.letters.listLetters(actor, input.query);
+        return { items: page.letters.map((l) => presentAdminRow(l, page.now)), nextCursor: page.nextCursor };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/admin/letters/:id',
+      summary: 'One letter with the writer’s contact data (audited)',
+      auth: staffAuth(),
+      params: IdParams,
+      response: LetterAdminViewSchema,
+      errors: ['not_found'],
+      handler: async ({ actor, input, services }) => presentAdminLetter(await services.letters.getLetter(actor, input.params.id)),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/admin/letters/:id/accept',
+      summary: 'Accept a submitted letter (办公室)',
+      auth: staffAuth('office'),
+      params: IdParams,
+      response: ActionResponse,
+      errors: ['not_found', 'invalid_state'],
+      handler: async ({ actor, input, services }) => {
+        const r = await services.letters.acceptLetter(actor, input.params.id);
+        return presentAdminRow(r.letter, r.now);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/admin/letters/:id/reject',
+      summary: 'Reject a submitted letter with a reason; the writer is notified (办公室)',
+      auth: staffAuth('office'),
+      params: IdParams,
+      body: LetterReasonSchema,
+      response: ActionResponse,
+      errors: ['not_found', 'invalid_state'],
+      handler: async ({ actor, input, services }) => {
+        const r = await services.letters.rejectLetter(actor, input.params.id, input.body.reason);
+        return presentAdminRow(r.letter, r.now);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/admin/letters/:id/assign',
+      summary: 'Assign (or reassign) the letter to a department (办公室)',
+      auth: staffAuth('office'),
+      params: IdParams,
+      body: LetterAssignSchema,
+      response: ActionResponse,
+      errors: ['not_found', 'invalid_state'],
+      handler: async ({ actor, input, services }) => {
+        const r = await services.letters.assignLetter(actor, input.params.id, input.body.departmentId);
+        return presentAdminRow(r.letter, r.now);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/admin/letters/:id/draft',
+      summary: 'Draft (or redraft) the reply (handler of the assigned department)',
+      auth: staffAuth('handler'),
+      params: IdParams,
+      body: LetterDraftSchema,
+      response: ActionResponse,
+      errors: ['not_found', 'invalid_state'],
+      handler: async ({ actor, input, services }) => {
+        const r = await services.letters.draftReply(actor, input.params.id, input.body.reply);
+        return presentAdminRow(r.letter, r.now);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/admin/letters/:id/approve',
+      summary: 'Approve the drafted reply (分管领导)',
+      auth: staffAuth('reviewer'),
+      params: IdParams,
+      response: ActionResponse,
+      errors: ['not_found', 'invalid_state'],
+      handler: async ({ actor, input, services }) => {
+        const r = await services.letters.approveReply(actor, input.params.id);
+        return presentAdminRow(r.letter, r.now);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/admin/letters/:id/return',
+      summary: 'Return the drafted reply to the department with a reason (分管领导)',
+      auth: staffAuth('reviewer'),
+      params: IdParams,
+      body: LetterReasonSchema,
+      response: ActionResponse,
+      errors: ['not_found', 'invalid_state'],
+      handler: async ({ actor, input, services }) => {
+        const r = await services.letters.returnDraft(actor, input.params.id, input.body.reason);
+        return presentAdminRow(r.letter, r.now);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/admin/letters/:id/send',
+      summary: 'Send the approved reply; the writer gets an inbox entry and a subscribe message (办公室)',
+      auth: staffAuth('office'),
+      params: IdParams,
+      response: ActionResponse,
+      errors: ['not_found', 'invalid_state'],
+      handler: async ({ actor, input, services }) => {
+        const r = await services.letters.sendReply(actor, input.params.id);
+        return presentAdminRow(r.letter, r.now);
+      },
+    }),
+  ],
+});

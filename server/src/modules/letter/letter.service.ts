@@ -1,0 +1,849 @@
+/**
+ * Director's mailbox (主任信箱): citizens write letters, the office accepts or rejects them and
+ * assigns a department, the department's handler drafts a reply, a reviewer approves it (or
+ * returns it) and the office sends it; the writer rates the reply and may follow up once if
+ * dissatisfied.
+ *
+ *   submitted → accepted | rejected(reason) → assigned(department) → drafted → approved → replied → rated
+ *                                              ↑ reassign (assigned, drafted)  │ return(reason)
+ *                                              └──────────────────────────────┘
+ *   rated (score ≤ 2) → follow-up (once) → assigned (same department, new reply deadline) → …
+ *
+ * Every transition is a conditional update (`status` must still be the one read), so two staff
+ * acting at once cannot both succeed; the update, its audit entry and the writer's notification
+ * commit in one transaction. Deadlines are computed with the working-day calendar at submission
+ * (and at a follow-up) and stored with how they were computed; overdue is derived at read time.
+ * See ADR 030.
+ */
+import { createHash } from 'node:crypto';
+import { isValidObjectId, Types, type ClientSession } from 'mongoose';
+import {
+  DEFAULT_LETTER_SETTINGS,
+  LetterSettingsSchema,
+  letterSubmissionIssues,
+  OPEN_LETTER_STATUSES,
+  type LetterAdminListQuery,
+  type LetterCategory,
+  type LetterCreate,
+  type LetterEventType,
+  type LetterMineQuery,
+  type LetterPublicQuery,
+  type LetterPublicReview,
+  type LetterSettings,
+  type LetterStatus,
+} from '../../../../shared/letters';
+import type { Actor, CitizenActor, StaffActor } from '../../lib/actor';
+import { addWorkingDays, toCstDate } from '../../lib/calendar';
+import { changesOf } from '../../lib/changes';
+import { afterCursorFilter, decodeCursor, pageOf } from '../../lib/cursor';
+import { AppError, conflict, invalidState, isAppError, notFound, validationError } from '../../lib/errors';
+import { isDuplicateKeyError } from '../../lib/mongo-errors';
+import type { ServiceDeps } from '../../services';
+import type { LetterDoc, LetterEventDoc, LetterSettingsDoc } from './letter.model';
+import { freshDeadline } from './letter-deadlines';
+import { acceptedNotification, rejectedNotification, repliedNotification, type LetterNotification } from './letter-notifications';
+import { computeFigures, cstMonthRange, type LetterMonthlyFigures } from './letter-stats';
+
+export type { LetterDepartmentFigures, LetterFigures, LetterMonthlyFigures } from './letter-stats';
+
+/** Prefix of tracking numbers (信箱): `XX20261123-0007`. */
+export const TRACKING_PREFIX = 'XX';
+/** `_id` of the settings document. */
+export const SETTINGS_ID = 'mailbox';
+/** Owner type of letter attachments in the uploads service and subject type in content safety. */
+export const LETTER_OWNER_TYPE = 'letter';
+/** Rate-limit bucket of the per-citizen daily submission cap. */
+export const SUBMISSION_BUCKET = 'letter_submit';
+
+/** Statuses whose letters are listed publicly (when consented and not held for review). */
+const PUBLIC_STATUSES: readonly LetterStatus[] = ['replied', 'rated'];
+const PUBLIC_REVIEW_OK: readonly LetterPublicReview[] = ['not_needed', 'approved'];
+/** A rating at or below this is dissatisfied and allows the one follow-up. */
+export const FOLLOW_UP_MAX_SCORE = 2;
+/** Attempts of a staff transition whose conditional update lost to a concurrent one that left a valid state. */
+const TRANSITION_ATTEMPTS = 3;
+
+/** Attachment metadata as the uploads service returns it. */
+export interface LetterAttachment {
+  id: string;
+  contentType: string;
+  size: number;
+  filename: string;
+}
+
+/** A letter and the instant "now" was when it was read (for derived overdue flags). */
+export interface LetterRecord {
+  letter: LetterDoc;
+  now: Date;
+}
+
+/** A letter with its attachments. */
+export interface LetterDetail extends LetterRecord {
+  attachments: LetterAttachment[];
+}
+
+/** A page of letters. */
+export interface LetterPage {
+  letters: LetterDoc[];
+  nextCursor: string | null;
+  now: Date;
+}
+
+/** Settings in force and when an admin last saved them (null: defaults). */
+export interface LetterSettingsState {
+  settings: LetterSettings;
+  updatedAt: Date | null;
+}
+
+export interface LetterService {
+  // ---- citizens ----
+  /**
+   * Creates a letter, or returns the earlier one when this is a repeat (same Idempotency-Key, or
+   * the same category, subject and content within the duplicate window): `created: false`.
+   * @throws validation_error (category, limits in force), content_risky, invalid_attachment,
+   *   idempotency_key_reused, rate_limited (daily cap)
+   */
+  submitLetter(actor: CitizenActor, input: LetterCreate, options?: { idempotencyKey?: string }): Promise<LetterRecord & { created: boolean }>;
+  /** The citizen's letters, newest first. */
+  listMyLetters(actor: CitizenActor, query: LetterMineQuery): Promise<LetterPage>;
+  /** @throws not_found (also for another citizen's letter) */
+  getMyLetter(actor: CitizenActor, id: string): Promise<LetterDetail>;
+  /** Rates the latest reply. @throws not_found, already_rated, invalid_state */
+  rateLetter(actor: CitizenActor, id: string, input: { score: number; comment?: string }): Promise<LetterDetail>;
+  /**
+   * The one follow-up after a dissatisfied rating: back to the same department with a new reply
+   * deadline. @throws not_found, follow_up_used, invalid_state, content_risky
+   */
+  followUpLetter(actor: CitizenActor, id: string, input: { content: string }): Promise<LetterDetail>;
+
+  // ---- everybody ----
+  /** Replied letters whose writers consented and that no reviewer holds back. */
+  listPublicLetters(actor: Actor, query: LetterPublicQuery): Promise<LetterPage>;
+  /** @throws not_found */
+  getPublicLetter(actor: Actor, id: string): Promise<LetterDoc>;
+
+  // ---- staff ----
+  /** Letters the actor may see (handlers: their department's), newest first, filtered. */
+  listLetters(actor: StaffActor, query: LetterAdminListQuery): Promise<LetterPage>;
+  /** One letter with personal data; audited as `letter.read_personal_data`. @throws not_found */
+  getLetter(actor: StaffActor, id: string): Promise<LetterDetail>;
+  /** Office: submitted → accepted. */
+  acceptLetter(actor: StaffActor, id: string): Promise<LetterRecord>;
+  /** Office: submitted → rejected, the writer is told the reason. */
+  rejectLetter(actor: StaffActor, id: string, reason: string): Promise<LetterRecord>;
+  /** Office: accepted → assigned, or reassign from assigned/drafted. @throws validation_error (unknown department) */
+  assignLetter(actor: StaffActor, id: string, departmentId: string): Promise<LetterRecord>;
+  /** Handler of the assigned department: assigned → drafted, or redraft while drafted. */
+  draftReply(actor: StaffActor, id: string, reply: string): Promise<LetterRecord>;
+  /** Reviewer: drafted → approved. */
+  approveReply(actor: StaffActor, id: string): Promise<LetterRecord>;
+  /** Reviewer: drafted → assigned, with the reason in the timeline. */
+  returnDraft(actor: StaffActor, id: string, reason: string): Promise<LetterRecord>;
+  /** Office: approved → replied; the writer gets an inbox entry and a `letter_replied` message. */
+  sendReply(actor: StaffActor, id: string): Promise<LetterRecord>;
+
+  // ---- settings ----
+  /** The settings in force (defaults until an admin saves them); read per request. */
+  getSettings(): Promise<LetterSettingsState>;
+  /** Admin: replaces the settings. Audited as `letter_settings.update`. @throws validation_error */
+  updateSettings(actor: StaffActor, input: LetterSettings): Promise<LetterSettingsState>;
+
+  // ---- other features ----
+  /**
+   * The mailbox's figures for a CST month `YYYY-MM` (supervision statistics): received, handled,
+   * replied on time, overdue now, average working days to reply, satisfaction — in total and per
+   * department. See letter-stats.ts for the exact definitions.
+   */
+  countsForMonth(month: string): Promise<LetterMonthlyFigures>;
+  /** Whether the actor may see the letter (its writer; staff who may handle it). For attachment downloads. */
+  canAccessLetter(actor: Actor, letterId: string): Promise<boolean>;
+  /**
+   * Content review decided on a letter's public text (registered with content safety's
+   * `onDecision`): approved letters may be listed, rejected ones never are.
+   */
+  applyContentDecision(letterId: string, decision: 'approved' | 'rejected', options?: { session?: ClientSession }): Promise<void>;
+  /**
+   * Recomputes the stored deadlines of open letters computed with another calendar version (after
+   * a new holiday notice); returns how many letters changed. Idempotent.
+   */
+  recomputeOpenDeadlines(): Promise<number>;
+}
+
+const sha256 = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+
+/** Literal text as a regular expression (search input is never a pattern). */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A timeline step without the actor fields. */
+type EventInput = Omit<LetterEventDoc, 'at' | 'actorKind' | 'actorRole' | 'actorId'>;
+
+/** What a staff transition changes, computed from the letter as read. */
+interface TransitionPlan {
+  set: Record<string, unknown>;
+  /** Fields removed (sub-documents are removed, never set to null: see LetterDoc.draft). */
+  unset?: Record<string, ''>;
+  push?: Record<string, unknown>;
+  event: EventInput;
+  audit?: Record<string, unknown>;
+  /** Runs in the transaction after the update (notifications). */
+  after?: (updated: LetterDoc, session: ClientSession) => Promise<void>;
+}
+
+interface TransitionSpec {
+  /** Audit verb: `letter.<action>`. */
+  action: string;
+  from: readonly LetterStatus[];
+  plan: (letter: LetterDoc, now: Date) => TransitionPlan | Promise<TransitionPlan>;
+}
+
+export function createLetterService({ models, db, clock, logger, services }: ServiceDeps): LetterService {
+  const now = () => new Date(clock());
+
+  // ---------------------------------------------------------------- settings
+
+  const getSettings = async (): Promise<LetterSettingsState> => {
+    const doc = await models.LetterSettings.findById(SETTINGS_ID).lean<LetterSettingsDoc>();
+    if (!doc) return { settings: DEFAULT_LETTER_SETTINGS, updatedAt: null };
+    const parsed = LetterSettingsSchema.safeParse({
+      categories: doc.categories,
+      limits: doc.limits,
+      duplicateWindowMinutes: doc.duplicateWindowMinutes,
+      submissionsPerDay: doc.submissionsPerDay,
+      publicListing: doc.publicListing,
+    });
+    if (!parsed.success) {
+      // Only an edit outside the API can get here; the defaults keep the mailbox working.
+      logger.error({ issues: parsed.error.issues.length }, 'stored mailbox settings are invalid; using the defaults');
+      return { settings: DEFAULT_LETTER_SETTINGS, updatedAt: doc.updatedAt };
+    }
+    return { settings: parsed.data, updatedAt: doc.updatedAt };
+  };
+
+  // ---------------------------------------------------------------- helpers
+
+  const oid = (id: string) => new Types.ObjectId(id);
+
+  /** Filter limiting staff to the letters they may see: handlers only their department's. */
+  const staffScope = (actor: StaffActor): Record<string, unknown> => {
+    if (actor.role !== 'handler') return {};
+    return actor.departmentId ? { departmentId: oid(actor.departmentId) } : { _id: { $exists: false } };
+  };
+
+  const loadForStaff = async (actor: StaffActor, id: string, session?: ClientSession): Promise<LetterDoc> => {
+    const doc = isValidObjectId(id)
+      ? await models.Letter.findOne({ _id: oid(id), ...staffScope(actor) }).session(session ?? null).lean<LetterDoc>()
+      : null;
+    if (!doc) throw notFound();
+    return doc;
+  };
+
+  const loadForOwner = async (actor: CitizenActor, id: string): Promise<LetterDoc> => {
+    const doc = isValidObjectId(id) ? await models.Letter.findOne({ _id: oid(id), userId: oid(actor.userId) }).lean<LetterDoc>() : null;
+    if (!doc) throw notFound();
+    return doc;
+  };
+
+  const attachmentsOf = async (letter: LetterDoc): Promise<LetterAttachment[]> => {
+    const infos = await services.uploads.listForOwner({ type: LETTER_OWNER_TYPE, id: letter._id.toHexString() });
+    return infos.map((a) => ({ id: a.id, contentType: a.contentType, size: a.size, filename: a.filename }));
+  };
+
+  const notify = (n: LetterNotification, session: ClientSession) => services.notifications.notify(n, { session });
+
+  const staffEvent = (actor: StaffActor, at: Date, e: EventInput): LetterEventDoc => ({
+    ...e,
+    at,
+    actorKind: 'staff',
+    actorRole: actor.role,
+    actorId: actor.staffId,
+  });
+
+  const citizenEvent = (actor: CitizenActor, at: Date, e: EventInput): LetterEventDoc => ({
+    ...e,
+    at,
+    actorKind: 'citizen',
+    actorRole: null,
+    actorId: actor.userId,
+  });
+
+  /**
+   * Runs a staff action: visibility (404), expected state (409 invalid_state with the current
+   * status), then one transaction with the conditional update, the audit entry and notifications.
+   * If the conditional update loses to a concurrent action that left the letter in a state this
+   * action also accepts, the action is planned again on the new state.
+   */
+  const transition = async (actor: StaffActor, id: string, spec: TransitionSpec): Promise<LetterRecord> => {
+    for (let attempt = 1; ; attempt++) {
+      const before = await loadForStaff(actor, id);
+      if (!spec.from.includes(before.status)) throw invalidState({ status: before.status });
+      const at = now();
+      const plan = await spec.plan(before, at);
+      const outcome = await db.connection.transaction(async (session) => {
+        const updated = await models.Letter.findOneAndUpdate(
+          { _id: before._id, status: before.status, ...staffScope(actor) },
+          { $set: plan.set, $push: { timeline: staffEvent(actor, at, plan.event), ...plan.push }, ...(plan.unset ? { $unset: plan.unset } : {}) },
+          { session, returnDocument: 'after' },
+        ).lean<LetterDoc>();
+        if (!updated) return null;
+        await services.audit.recordAudit({
+          actor,
+          action: `letter.${spec.action}`,
+          targetType: 'letter',
+          targetId: before._id,
+          details: { trackingNo: before.trackingNo, from: before.status, to: updated.status, ...plan.audit },
+          session,
+        });
+        if (plan.after) await plan.after(updated, session);
+        return updated;
+      });
+      if (outcome) return { letter: outcome, now: at };
+      // Someone else changed the letter first: say what it is now, or try again if still valid.
+      const current = await models.Letter.findOne({ _id: before._id, ...staffScope(actor) }, { status: 1 }).lean<Pick<LetterDoc, 'status'>>();
+      if (!current) throw notFound();
+      if (!spec.from.includes(current.status) || attempt >= TRANSITION_ATTEMPTS) throw invalidState({ status: current.status });
+    }
+  };
+
+  /** The department's name, or a 400 on `departmentId` when it does not exist. */
+  const departmentName = async (actor: StaffActor, departmentId: string): Promise<string> => {
+    try {
+      return (await services.departments.getDepartment(actor, departmentId)).name;
+    } catch (err) {
+      if (isAppError(err, 'not_found')) throw validationError([{ in: 'body', path: 'departmentId', message: '所选部门不存在' }]);
+      throw err;
+    }
+  };
+
+  // ---------------------------------------------------------------- submission
+
+  const nextTrackingNo = async (at: Date): Promise<string> => {
+    const day = toCstDate(at).replaceAll('-', '');
+    const bump = () =>
+      models.LetterCounter.findOneAndUpdate({ _id: day }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }).lean<{ seq: number }>();
+    let doc: { seq: number } | null;
+    try {
+      doc = await bump();
+    } catch (err) {
+      // Two instances creating the day's counter at once: the loser retries and increments it.
+      if (!isDuplicateKeyError(err)) throw err;
+      doc = await bump();
+    }
+    if (!doc) throw new Error('tracking counter upsert returned nothing');
+    return `${TRACKING_PREFIX}${day}-${String(doc.seq).padStart(4, '0')}`;
+  };
+
+  interface ReplayQuery {
+    userId: Types.ObjectId;
+    idempotencyKey?: string;
+    requestHash: string;
+    contentHash: string;
+    windowStart: Date | null;
+  }
+
+  /** The earlier letter this submission repeats, if any. @throws idempotency_key_reused */
+  const findReplay = async (q: ReplayQuery, session?: ClientSession): Promise<LetterDoc | null> => {
+    if (q.idempotencyKey) {
+      const byKey = await models.Letter.findOne({ userId: q.userId, idempotencyKey: q.idempotencyKey }).session(session ?? null).lean<LetterDoc>();
+      if (byKey) {
+        if (byKey.requestHash !== q.requestHash) throw conflict('idempotency_key_reused', { trackingNo: byKey.trackingNo });
+        return byKey;
+      }
+    }
+    if (q.windowStart) {
+      return models.Letter.findOne({ userId: q.userId, contentHash: q.contentHash, submittedAt: { $gte: q.windowStart } })
+        .sort({ submittedAt: 1 })
+        .session(session ?? null)
+        .lean<LetterDoc>();
+    }
+    return null;
+  };
+
+  const submitLetter: LetterService['submitLetter'] = async (actor, input, options = {}) => {
+    const { settings } = await getSettings();
+    const issues = letterSubmissionIssues(input, settings);
+    if (issues.length > 0) throw validationError(issues.map((i) => ({ in: 'body' as const, ...i })));
+    const category = settings.categories.find((c) => c.key === input.category) as LetterCategory;
+
+    const at = now();
+    const userId = oid(actor.userId);
+    const attachmentIds = [...new Set(input.attachmentIds ?? [])].sort();
+    const contentHash = sha256([input.category, input.subject, input.content]);
+    const requestHash = sha256([
+      input.category,
+      input.subject,
+      input.content,
+      input.contactName ?? null,
+      input.contactPhone ?? null,
+      input.publicConsent,
+      attachmentIds,
+    ]);
+    const replay: ReplayQuery = {
+      userId,
+      idempotencyKey: options.idempotencyKey,
+      requestHash,
+      contentHash,
+      windowStart: settings.duplicateWindowMinutes > 0 ? new Date(at.getTime() - settings.duplicateWindowMinutes * 60_000) : null,
+    };
+    // A repeat answers before anything is counted or checked again.
+    const earlier = await findReplay(replay);
+    if (earlier) return { letter: earlier, now: at, created: false };
+
+    await services.rateLimits.consume(SUBMISSION_BUCKET, [{ subject: `user:${actor.userId}`, limit: settings.submissionsPerDay }], 86_400);
+
+    let publicReview: LetterPublicReview = 'not_requested';
+    let safety: Awaited<ReturnType<typeof services.contentSafety.assertNotRisky>> | null = null;
+    if (input.publicConsent) {
+      // Only text that may become public is checked; risky text is refused before anything is stored.
+      safety = await services.contentSafety.assertNotRisky(actor, `${input.subject}\n${input.content}`, 'forum');
+      publicReview = safety.suggest === 'review' ? 'pending' : 'not_needed';
+    }
+
+    const trackingNo = await nextTrackingNo(at);
+    const acceptDeadline = addWorkingDays(at, category.acceptDays);
+    const replyDeadline = addWorkingDays(at, category.replyDays);
+    const letterId = new Types.ObjectId();
+
+    const create = () =>
+      db.connection.transaction(async (session) => {
+        // Identical submissions (and reuses of one key) racing each other all write these rows,
+        // so one transaction wins and the others retry and find its letter below.
+        await models.LetterLock.updateOne({ _id: `content:${actor.userId}:${contentHash}` }, { $inc: { n: 1 } }, { upsert: true, session });
+        if (options.idempotencyKey) {
+          await models.LetterLock.updateOne({ _id: `key:${actor.userId}:${options.idempotencyKey}` }, { $inc: { n: 1 } }, { upsert: true, session });
+        }
+        const raced = await findReplay(replay, session);
+        if (raced) return { letter: raced, created: false };
+
+        const doc: Omit<LetterDoc, 'createdAt' | 'updatedAt'> = {
+          _id: letterId,
+          trackingNo,
+          userId,
+          category: category.key,
+          categoryName: category.name,
+          subject: input.subject,
+          content: input.content,
+          contactName: input.contactName ?? null,
+          contactPhone: input.contactPhone ?? null,
+          publicConsent: input.publicConsent,
+          publicReview,
+          status: 'submitted',
+          departmentId: null,
+          departmentName: null,
+          acceptDays: category.acceptDays,
+          replyDays: category.replyDays,
+          acceptDeadline,
+          replyDeadline,
+          openDueAt: acceptDeadline.dueAt,
+          rejectReason: null,
+          rejectedAt: null,
+          replies: [],
+          repliedAt: null,
+          ratings: [],
+          timeline: [
+            citizenEvent(actor, at, { type: 'submitted', status: 'submitted', departmentId: null, departmentName: null, note: null }),
+          ],
+          contentHash,
+          ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
+          requestHash,
+          submittedAt: at,
+        };
+        const [created] = await models.Letter.create([doc], { session });
+        if (attachmentIds.length > 0) {
+          await services.uploads.claimForAttachment(actor, attachmentIds, { type: LETTER_OWNER_TYPE, id: letterId.toHexString() }, { session, kinds: ['image', 'pdf'] });
+        }
+        if (publicReview === 'pending' && safety) {
+          await services.contentSafety.holdForReview(
+            { subjectType: LETTER_OWNER_TYPE, subjectId: letterId.toHexString(), excerpt: `${input.subject}\n${input.content}`.slice(0, 500), result: safety },
+            { session },
+          );
+        }
+        return { letter: created.toObject<LetterDoc>(), created: true };
+      });
+
+    try {
+      const result = await create();
+      return { ...result, now: at };
+    } catch (err) {
+      // A racing twin committed first in a way the engine reports as a duplicate key: answer with it.
+      if (!isDuplicateKeyError(err)) throw err;
+      const twin = await findReplay(replay);
+      if (twin) return { letter: twin, now: at, created: false };
+      throw err;
+    }
+  };
+
+  // ---------------------------------------------------------------- citizen actions
+
+  const detail = async (letter: LetterDoc, at: Date): Promise<LetterDetail> => ({ letter, now: at, attachments: await attachmentsOf(letter) });
+
+  const rateLetter: LetterService['rateLetter'] = async (actor, id, input) => {
+    const before = await loadForOwner(actor, id);
+    if (before.status === 'rated') throw conflict('already_rated');
+    if (before.status !== 'replied') throw invalidState({ status: before.status });
+    const at = now();
+    const round = before.replies.length;
+    const comment = input.comment ? input.comment : null;
+    const updated = await models.Letter.findOneAndUpdate(
+      { _id: before._id, userId: before.userId, status: 'replied' },
+      {
+        $set: { status: 'rated' },
+        $push: {
+          ratings: { round, score: input.score, comment, at },
+          timeline: citizenEvent(actor, at, {
+            type: 'rated',
+            status: 'rated',
+            departmentId: before.departmentId,
+            departmentName: before.departmentName,
+            note: comment ? `${input.score}分：${comment}` : `${input.score}分`,
+          }),
+        },
+      },
+      { returnDocument: 'after' },
+    ).lean<LetterDoc>();
+    if (!updated) {
+      const current = await loadForOwner(actor, id);
+      if (current.status === 'rated') throw conflict('already_rated');
+      throw invalidState({ status: current.status });
+    }
+    return detail(updated, at);
+  };
+
+  const followUpLetter: LetterService['followUpLetter'] = async (actor, id, input) => {
+    const before = await loadForOwner(actor, id);
+    if (before.followUp) throw conflict('follow_up_used');
+    const lastRating = before.ratings[before.ratings.length - 1];
+    if (before.status !== 'rated' || !lastRating) throw invalidState({ status: before.status });
+    if (lastRating.score > FOLLOW_UP_MAX_SCORE) throw invalidState({ status: before.status, reason: 'satisfied', maxScore: FOLLOW_UP_MAX_SCORE });
+
+    let publicReview = before.publicReview;
+    let safety: Awaited<ReturnType<typeof services.contentSafety.assertNotRisky>> | null = null;
+    if (before.publicConsent) {
+      safety = await services.contentSafety.assertNotRisky(actor, input.content, 'forum');
+      if (safety.suggest === 'review') publicReview = 'pending';
+    }
+    const at = now();
+    const replyDeadline = addWorkingDays(at, before.replyDays);
+    const updated = await db.connection.transaction(async (session) => {
+      const doc = await models.Letter.findOneAndUpdate(
+        { _id: before._id, userId: before.userId, status: 'rated', followUp: { $exists: false } },
+        {
+          $set: {
+            status: 'assigned',
+            followUp: { content: input.content, at },
+            replyDeadline,
+            openDueAt: replyDeadline.dueAt,
+            publicReview,
+          },
+          $unset: { draft: '' },
+          $push: {
+            timeline: citizenEvent(actor, at, {
+              type: 'follow_up',
+              status: 'assigned',
+              departmentId: before.departmentId,
+              departmentName: before.departmentName,
+              note: input.content,
+            }),
+          },
+        },
+        { session, returnDocument: 'after' },
+      ).lean<LetterDoc>();
+      if (doc && safety && safety.suggest === 'review' && before.publicConsent) {
+        await services.contentSafety.holdForReview(
+          { subjectType: LETTER_OWNER_TYPE, subjectId: before._id.toHexString(), excerpt: input.content.slice(0, 500), result: safety },
+          { session },
+        );
+      }
+      return doc;
+    });
+    if (!updated) {
+      const current = await loadForOwner(actor, id);
+      if (current.followUp) throw conflict('follow_up_used');
+      throw invalidState({ status: current.status });
+    }
+    return detail(updated, at);
+  };
+
+  // ---------------------------------------------------------------- lists
+
+  const listPage = async (filters: Record<string, unknown>[], query: { cursor?: string; limit: number }, field: 'submittedAt' | 'repliedAt'): Promise<LetterPage> => {
+    const all = [...filters];
+    if (query.cursor) all.push(afterCursorFilter(field, decodeCursor(query.cursor)));
+    const rows = await models.Letter.find(all.length > 0 ? { $and: all } : {})
+      .sort({ [field]: -1, _id: -1 })
+      .limit(query.limit + 1)
+      .lean<LetterDoc[]>();
+    const page = pageOf(rows, query.limit, (r) => (field === 'submittedAt' ? r.submittedAt : (r.repliedAt as Date)));
+    return { letters: page.rows, nextCursor: page.nextCursor, now: now() };
+  };
+
+  const textFilter = (q: string, fields: readonly string[]) => {
+    const pattern = { $regex: escapeRegExp(q), $options: 'i' };
+    return { $or: fields.map((f) => ({ [f]: pattern })) };
+  };
+
+  const publicFilter = (): Record<string, unknown> => ({
+    status: { $in: PUBLIC_STATUSES },
+    publicConsent: true,
+    publicReview: { $in: PUBLIC_REVIEW_OK },
+  });
+
+  /** Last day counted by `dueWithin = n`: due dates before the (n+1)-th working day from today. */
+  const dueWithinLimit = (at: Date, n: number): Date => new Date(addWorkingDays(at, n + 1).dueAt.getTime() - 86_400_000);
+
+  // ---------------------------------------------------------------- platform hooks
+
+  const canAccessLetter: LetterService['canAccessLetter'] = async (actor, letterId) => {
+    if (!isValidObjectId(letterId)) return false;
+    if (actor.kind === 'citizen') return (await models.Letter.exists({ _id: oid(letterId), userId: oid(actor.userId) })) !== null;
+    if (actor.kind === 'staff') return (await models.Letter.exists({ _id: oid(letterId), ...staffScope(actor) })) !== null;
+    return false;
+  };
+
+  const applyContentDecision: LetterService['applyContentDecision'] = async (letterId, decision, options = {}) => {
+    if (!isValidObjectId(letterId)) return;
+    // Only a letter still waiting for a decision changes; a repeated decision is a no-op.
+    await models.Letter.updateOne(
+      { _id: oid(letterId), publicReview: 'pending' },
+      { $set: { publicReview: decision } },
+      options.session ? { session: options.session } : {},
+    );
+  };
+
+  // Platform services exist when feature factories run, so the hooks are registered once per app:
+  // attachments of a letter are readable by its writer and the staff who may handle it (staff
+  // reads audited by uploads), and reviewers' decisions on public text reach the letter.
+  services.uploads.registerAccess(LETTER_OWNER_TYPE, canAccessLetter, { personalData: true });
+  services.contentSafety.onDecision(LETTER_OWNER_TYPE, (subjectId, decision, { session }) => applyContentDecision(subjectId, decision, { session }));
+
+  // ---------------------------------------------------------------- the service
+
+  return {
+    submitLetter,
+
+    async listMyLetters(actor, query) {
+      return listPage([{ userId: oid(actor.userId) }], query, 'submittedAt');
+    },
+
+    async getMyLetter(actor, id) {
+      return detail(await loadForOwner(actor, id), now());
+    },
+
+    rateLetter,
+    followUpLetter,
+
+    async listPublicLetters(_actor, query) {
+      const { settings } = await getSettings();
+      if (!settings.publicListing) return { letters: [], nextCursor: null, now: now() };
+      const filters: Record<string, unknown>[] = [publicFilter()];
+      if (query.category) filters.push({ category: query.category });
+      if (query.q) filters.push(textFilter(query.q, ['subject', 'content']));
+      return listPage(filters, query, 'repliedAt');
+    },
+
+    async getPublicLetter(_actor, id) {
+      const { settings } = await getSettings();
+      const doc =
+        settings.publicListing && isValidObjectId(id) ? await models.Letter.findOne({ _id: oid(id), ...publicFilter() }).lean<LetterDoc>() : null;
+      if (!doc) throw notFound();
+      return doc;
+    },
+
+    async listLetters(actor, query) {
+      const at = now();
+      const filters: Record<string, unknown>[] = [];
+      const scope = staffScope(actor);
+      if (Object.keys(scope).length > 0) filters.push(scope);
+      if (query.status) filters.push({ status: query.status });
+      if (query.departmentId) filters.push({ departmentId: oid(query.departmentId) });
+      if (query.category) filters.push({ category: query.category });
+      // openDueAt is set only while a letter is open, so these filters select open letters.
+      if (query.overdue === true) filters.push({ openDueAt: { $ne: null, $lt: at } });
+      if (query.overdue === false) filters.push({ openDueAt: { $ne: null, $gte: at } });
+      if (query.dueWithin !== undefined) filters.push({ openDueAt: { $ne: null, $lte: dueWithinLimit(at, query.dueWithin) } });
+      if (query.q) filters.push(textFilter(query.q, ['trackingNo', 'subject', 'content']));
+      const page = await listPage(filters, query, 'submittedAt');
+      return { ...page, now: at };
+    },
+
+    async getLetter(actor, id) {
+      const letter = await loadForStaff(actor, id);
+      // Recorded before the data is returned: no personal data leaves unaudited.
+      await services.audit.recordAudit({
+        actor,
+        action: 'letter.read_personal_data',
+        targetType: 'letter',
+        targetId: letter._id,
+        details: { trackingNo: letter.trackingNo, fields: ['contactName', 'contactPhone', 'content'] },
+      });
+      return detail(letter, now());
+    },
+
+    acceptLetter: (actor, id) =>
+      transition(actor, id, {
+        action: 'accept',
+        from: ['submitted'],
+        plan: (letter, at) => ({
+          set: { status: 'accepted', openDueAt: freshDeadline(letter.replyDeadline).dueAt },
+          event: { type: 'accepted', status: 'accepted', departmentId: null, departmentName: null, note: null },
+          after: (updated, session) => notify(acceptedNotification(updated, at, freshDeadline(updated.replyDeadline).dueDate), session),
+        }),
+      }),
+
+    rejectLetter: (actor, id, reason) =>
+      transition(actor, id, {
+        action: 'reject',
+        from: ['submitted'],
+        plan: (_letter, at) => ({
+          set: { status: 'rejected', rejectReason: reason, rejectedAt: at, openDueAt: null },
+          event: { type: 'rejected', status: 'rejected', departmentId: null, departmentName: null, note: reason },
+          audit: { reason },
+          after: (updated, session) => notify(rejectedNotification(updated, at, reason), session),
+        }),
+      }),
+
+    assignLetter: async (actor, id, departmentId) => {
+      const name = await departmentName(actor, departmentId);
+      return transition(actor, id, {
+        action: 'assign',
+        from: ['accepted', 'assigned', 'drafted'],
+        plan: (letter) => {
+          const type: LetterEventType = letter.status === 'accepted' ? 'assigned' : 'reassigned';
+          return {
+            // A draft belongs to the department that wrote it: reassigning discards it.
+            set: { status: 'assigned', departmentId: oid(departmentId), departmentName: name },
+            unset: { draft: '' },
+            event: { type, status: 'assigned', departmentId: oid(departmentId), departmentName: name, note: null },
+            audit: { departmentId, previousDepartmentId: letter.departmentId?.toHexString() ?? null },
+          };
+        },
+      });
+    },
+
+    draftReply: (actor, id, reply) =>
+      transition(actor, id, {
+        action: 'draft',
+        from: ['assigned', 'drafted'],
+        plan: (letter, at) => {
+          // Only handlers reach here (route auth), and staffScope limits them to their department.
+          const dept = letter.departmentId as Types.ObjectId;
+          return {
+            set: {
+              status: 'drafted',
+              draft: { content: reply, departmentId: dept, departmentName: letter.departmentName ?? '', draftedAt: at, draftedBy: actor.staffId },
+            },
+            event: { type: 'drafted', status: 'drafted', departmentId: dept, departmentName: letter.departmentName, note: null },
+            audit: { redraft: letter.status === 'drafted' },
+          };
+        },
+      }),
+
+    approveReply: (actor, id) =>
+      transition(actor, id, {
+        action: 'approve',
+        from: ['drafted'],
+        plan: (letter) => ({
+          set: { status: 'approved' },
+          event: { type: 'approved', status: 'approved', departmentId: letter.departmentId, departmentName: letter.departmentName, note: null },
+        }),
+      }),
+
+    returnDraft: (actor, id, reason) =>
+      transition(actor, id, {
+        action: 'return',
+        from: ['drafted'],
+        plan: (letter) => ({
+          // The draft stays so the department can revise it.
+          set: { status: 'assigned' },
+          event: { type: 'returned', status: 'assigned', departmentId: letter.departmentId, departmentName: letter.departmentName, note: reason },
+          audit: { reason },
+        }),
+      }),
+
+    sendReply: (actor, id) =>
+      transition(actor, id, {
+        action: 'send',
+        from: ['approved'],
+        plan: (letter, at) => {
+          if (!letter.draft) throw new AppError('invalid_state', { details: { status: letter.status } });
+          const round = letter.replies.length + 1;
+          const reply = {
+            round,
+            content: letter.draft.content,
+            departmentId: letter.departmentId,
+            departmentName: letter.departmentName,
+            sentAt: at,
+            startedAt: round > 1 && letter.followUp ? letter.followUp.at : letter.submittedAt,
+            dueAt: freshDeadline(letter.replyDeadline).dueAt,
+          };
+          return {
+            set: { status: 'replied', repliedAt: at, openDueAt: null },
+            unset: { draft: '' },
+            push: { replies: reply },
+            event: { type: 'replied', status: 'replied', departmentId: letter.departmentId, departmentName: letter.departmentName, note: null },
+            audit: { round, onTime: at.getTime() <= reply.dueAt.getTime() },
+            after: (updated, session) => notify(repliedNotification(updated, at, round, letter.departmentName), session),
+          };
+        },
+      }),
+
+    getSettings,
+
+    async updateSettings(actor, input) {
+      const settings = LetterSettingsSchema.parse(input);
+      const before = await getSettings();
+      const at = now();
+      await db.connection.transaction(async (session) => {
+        await models.LetterSettings.updateOne(
+          { _id: SETTINGS_ID },
+          { $set: { ...settings, updatedAt: at, updatedBy: actor.staffId } },
+          { upsert: true, session },
+        );
+        await services.audit.recordAudit({
+          actor,
+          action: 'letter_settings.update',
+          targetType: 'letter_settings',
+          targetId: SETTINGS_ID,
+          details: { changes: changesOf(before.settings, settings, ['categories', 'limits', 'duplicateWindowMinutes', 'submissionsPerDay', 'publicListing']) },
+          session,
+        });
+      });
+      return { settings, updatedAt: at };
+    },
+
+    async countsForMonth(month) {
+      const { from, to } = cstMonthRange(month);
+      const at = now();
+      const range = { $gte: from, $lt: to };
+      const [received, rejected, replied, rated, open] = await Promise.all([
+        models.Letter.find({ submittedAt: range }).lean<LetterDoc[]>(),
+        models.Letter.find({ rejectedAt: range }).lean<LetterDoc[]>(),
+        models.Letter.find({ 'replies.sentAt': range }).lean<LetterDoc[]>(),
+        models.Letter.find({ 'ratings.at': range }).lean<LetterDoc[]>(),
+        models.Letter.find({ status: { $in: OPEN_LETTER_STATUSES } }).lean<LetterDoc[]>(),
+      ]);
+      return { channel: 'letters', month, from, to, computedAt: at, ...computeFigures({ received, rejected, replied, rated, open }, from, to, at) };
+    },
+
+    canAccessLetter,
+    applyContentDecision,
+
+    async recomputeOpenDeadlines() {
+      const open = await models.Letter.find({ status: { $in: OPEN_LETTER_STATUSES } }).lean<LetterDoc[]>();
+      let changed = 0;
+      for (const letter of open) {
+        const accept = freshDeadline(letter.acceptDeadline);
+        const reply = freshDeadline(letter.replyDeadline);
+        if (accept === letter.acceptDeadline && reply === letter.replyDeadline) continue;
+        const openDueAt = (letter.status === 'submitted' ? accept : reply).dueAt;
+        const result = await models.Letter.updateOne(
+          { _id: letter._id, status: letter.status },
+          { $set: { acceptDeadline: accept, replyDeadline: reply, openDueAt } },
+        );
+        changed += result.modifiedCount;
+      }
+      return changed;
+    },
+  };
+}
