@@ -31,6 +31,24 @@ export const ERROR_MESSAGES = {
   department_in_use: '该部门下还有工作人员，不能删除',
   last_admin: '不能停用或降级最后一位管理员',
   wrong_password: '当前密码不正确',
+  // Platform services: uploads and content safety.
+  unsupported_file_type: '仅支持上传 JPG、PNG、GIF、WebP 图片或 PDF 文件',
+  invalid_attachment: '附件无效或已被使用，请重新上传',
+  content_risky: '内容含有违法违规信息，请修改后重新提交',
+  // Director's mailbox (主任信箱).
+  idempotency_key_reused: '该请求编号已用于另一封信件，请勿重复使用',
+  already_rated: '您已评价过该答复',
+  follow_up_used: '每封信件只能追问一次',
+  // Opinion collection (意见征集).
+  already_responded: '您已参与过本次意见征集，每人只能提交一次',
+  consultation_not_open: '当前不在意见征集时间内',
+  consultation_window_too_short: '征集期限短于规定的最短期限',
+  consultation_results_not_available: '征集结束后才能查看结果',
+  opinions_undecided: '还有意见未作出采纳决定，不能发布采纳情况',
+  // Policy reading (政策解读).
+  category_key_taken: '类别代码已存在',
+  category_name_taken: '类别名称已存在',
+  category_in_use: '该类别下还有政策文件，不能删除',
 } as const;
 
 /** A stable snake_case error code. */
@@ -44,8 +62,8 @@ export const ErrorCodeSchema = z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]
 
 /** One problem with one field of the input; `path` is dot-separated (`items.0.name`). */
 export const ValidationIssueSchema = z.object({
-  /** Where the field was: path parameter, query string or JSON body. */
-  in: z.enum(['params', 'query', 'body']).optional(),
+  /** Where the field was: path parameter, query string, JSON body or request header. */
+  in: z.enum(['params', 'query', 'body', 'headers']).optional(),
   path: z.string(),
   message: z.string(),
 });

@@ -8,7 +8,9 @@
  * The request id comes first so every log line and every response (errors included) carries it;
  * the request log wraps the error handler so it sees the final status.
  */
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
+import os from 'node:os';
 import Koa from 'koa';
 import type { Connection } from 'mongoose';
 import { useChineseZodMessages } from '../../shared/zod-locale';
@@ -29,6 +31,7 @@ import { createOpenApiRoutes } from './modules/openapi/openapi.routes';
 import { buildRouter } from './router';
 import { ROUTE_MODULES } from './routes';
 import { createServices, type Services } from './services';
+import { createMongoTokenStore } from './modules/wechat/wechat-token.store';
 
 /** What the app is built from. */
 export interface AppDeps {
@@ -46,6 +49,8 @@ export interface AppDeps {
   wechat?: WechatClient | null;
   /** Route modules mounted after the standard ones (ROUTE_MODULES); tests use it for probe routes. */
   extraRoutes?: readonly RouteModule[];
+  /** Names this instance in leases and outbox claims. Default: host, pid and a random suffix. */
+  instanceId?: string;
 }
 
 /** A built application. */
@@ -59,6 +64,10 @@ export interface App {
   routeModules: readonly RouteModule[];
   /** The OpenAPI document served at /api/openapi.json. */
   openapi: JsonObject;
+  /** The clock the services use (background tasks take their `now` from it). */
+  clock: Clock;
+  /** This instance's id in leases and outbox claims. */
+  instanceId: string;
 }
 
 /** The package version, for the OpenAPI document. */
@@ -68,6 +77,8 @@ export function createApp(deps: AppDeps): App {
   useChineseZodMessages();
   const { config, logger } = deps;
   const clock = deps.clock ?? systemClock;
+  const instanceId = deps.instanceId ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const models = createModels(deps.connection);
   const wechat =
     deps.wechat !== undefined
       ? deps.wechat
@@ -76,10 +87,12 @@ export function createApp(deps: AppDeps): App {
             baseUrl: config.wechat.apiBase,
             appId: config.wechat.appId,
             secret: config.wechat.secret,
+            timeoutMs: config.wechat.timeoutMs,
+            // One access token for the whole fleet, kept in MongoDB.
+            tokenStore: createMongoTokenStore(models.WechatToken, config.wechat.appId),
             logger: logger.child({ component: 'wechat' }),
           })
         : null;
-  const models = createModels(deps.connection);
   const services = createServices({
     models,
     db: { kind: deps.dbKind, connection: deps.connection },
@@ -87,6 +100,7 @@ export function createApp(deps: AppDeps): App {
     logger,
     clock,
     wechat,
+    instanceId,
   });
 
   let openapi: JsonObject = {};
@@ -106,5 +120,5 @@ export function createApp(deps: AppDeps): App {
   koa.use(router.routes());
   koa.use(router.allowedMethods());
 
-  return { koa, callback: () => koa.callback(), models, services, routeModules, openapi };
+  return { koa, callback: () => koa.callback(), models, services, routeModules, openapi, clock, instanceId };
 }

@@ -39,6 +39,16 @@ export const CONFIG_KEYS = [
   'LOGIN_LOCK_SECONDS',
   'CITIZEN_TOKEN_TTL_SECONDS',
   'STAFF_TOKEN_TTL_SECONDS',
+  'BACKGROUND_TASKS',
+  'UPLOAD_MAX_BYTES',
+  'WECHAT_TIMEOUT_MS',
+  'WECHAT_TEMPLATE_IDS',
+  'WECHAT_MINIPROGRAM_STATE',
+  'NOTIFY_MAX_ATTEMPTS',
+  'NOTIFY_RETRY_BASE_SECONDS',
+  'NOTIFY_RETRY_MAX_SECONDS',
+  'ERROR_REPORT_DESCRIPTION_MIN',
+  'ERROR_REPORT_DESCRIPTION_MAX',
 ] as const;
 
 export type NodeEnv = 'development' | 'test' | 'production';
@@ -66,6 +76,15 @@ export interface Config {
     secret?: string;
     /** `dev:<name>` login codes are accepted without WeChat. Never true in production. */
     devLogin: boolean;
+    /** Per-request limit of WeChat API calls (connect, headers and body). */
+    timeoutMs: number;
+    /**
+     * Subscribe-message template ids by our template key (`letter_replied` → WeChat template id).
+     * A key without an id means notifications of that kind go to the in-app inbox only.
+     */
+    templateIds: Record<string, string>;
+    /** Which mini-program version a subscribe message opens. */
+    miniprogramState: 'developer' | 'trial' | 'formal';
   };
   logLevel: LogLevel;
   /** Number of proxies in front of the BFF whose X-Forwarded-For entries are trusted (0: none). */
@@ -74,6 +93,24 @@ export interface Config {
     jsonBodyBytes: number;
     /** For upload routes, which read their bodies themselves. */
     uploadBodyBytes: number;
+    /** Largest uploaded file (its content, not the multipart envelope). */
+    uploadMaxBytes: number;
+  };
+  /** Run the background tasks (outbox worker, cleanups, …) in this instance. */
+  backgroundTasks: boolean;
+  /** The subscribe-message outbox worker. */
+  notifications: {
+    /** Attempts per message before it is marked failed. */
+    maxAttempts: number;
+    /** First retry delay; doubled per attempt, with jitter. */
+    retryBaseMs: number;
+    /** Longest retry delay. */
+    retryMaxMs: number;
+  };
+  /** 我为政府网站找错 reports: bounds of the problem description, in characters. */
+  errorReports: {
+    descriptionMin: number;
+    descriptionMax: number;
   };
   rateLimit: {
     windowSeconds: number;
@@ -168,6 +205,39 @@ const EnvSchema = z.object({
   LOGIN_LOCK_SECONDS: intIn(1, 86_400, 15 * 60),
   CITIZEN_TOKEN_TTL_SECONDS: intIn(60, 90 * 86_400, 7 * 86_400),
   STAFF_TOKEN_TTL_SECONDS: intIn(60, 30 * 86_400, 8 * 3600),
+  BACKGROUND_TASKS: z.preprocess(
+    (v) => (typeof v === 'string' ? emptyToUndefined(v.trim().toLowerCase()) : v),
+    z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+  ),
+  UPLOAD_MAX_BYTES: intIn(1024, 1024 * 1024 * 1024, 10 * 1024 * 1024),
+  WECHAT_TIMEOUT_MS: intIn(50, 60_000, 5000),
+  WECHAT_TEMPLATE_IDS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('{}')
+      .transform((raw, ctx) => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(raw);
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be a JSON object like {"letter_replied":"<template id>"}' });
+          return z.NEVER;
+        }
+        const map = z.record(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/), z.string().trim().min(1).max(128)).safeParse(parsed);
+        if (!map.success) {
+          ctx.addIssue({ code: 'custom', message: 'must map snake_case template keys to non-empty template id strings' });
+          return z.NEVER;
+        }
+        return map.data;
+      }),
+  ),
+  WECHAT_MINIPROGRAM_STATE: z.preprocess(emptyToUndefined, z.enum(['developer', 'trial', 'formal']).default('formal')),
+  NOTIFY_MAX_ATTEMPTS: intIn(1, 50, 6),
+  NOTIFY_RETRY_BASE_SECONDS: intIn(1, 86_400, 30),
+  NOTIFY_RETRY_MAX_SECONDS: intIn(1, 7 * 86_400, 3600),
+  ERROR_REPORT_DESCRIPTION_MIN: intIn(1, 100, 5),
+  ERROR_REPORT_DESCRIPTION_MAX: intIn(10, 2000, 500),
 });
 
 function formatPath(issue: z.core.$ZodIssue): string {
@@ -199,6 +269,15 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
   if ((e.WECHAT_APPID === undefined) !== (e.WECHAT_SECRET === undefined) && !production) {
     problems.push('WECHAT_APPID and WECHAT_SECRET: set both or neither');
   }
+  if (e.UPLOAD_MAX_BYTES > e.UPLOAD_BODY_LIMIT_BYTES) {
+    problems.push('UPLOAD_MAX_BYTES: must not exceed UPLOAD_BODY_LIMIT_BYTES (the whole multipart request)');
+  }
+  if (e.NOTIFY_RETRY_BASE_SECONDS > e.NOTIFY_RETRY_MAX_SECONDS) {
+    problems.push('NOTIFY_RETRY_BASE_SECONDS: must not exceed NOTIFY_RETRY_MAX_SECONDS');
+  }
+  if (e.ERROR_REPORT_DESCRIPTION_MIN > e.ERROR_REPORT_DESCRIPTION_MAX) {
+    problems.push('ERROR_REPORT_DESCRIPTION_MIN: must not exceed ERROR_REPORT_DESCRIPTION_MAX');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   let jwtSecret = e.JWT_SECRET;
@@ -222,10 +301,20 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
       apiBase: e.WECHAT_API_BASE,
       // Outside production, dev login is on when WeChat credentials are absent unless switched off.
       devLogin: production ? false : (e.WECHAT_DEV_LOGIN ?? !hasWechat),
+      timeoutMs: e.WECHAT_TIMEOUT_MS,
+      templateIds: e.WECHAT_TEMPLATE_IDS,
+      miniprogramState: e.WECHAT_MINIPROGRAM_STATE,
     },
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     trustProxy: e.TRUST_PROXY,
-    limits: { jsonBodyBytes: e.JSON_BODY_LIMIT_BYTES, uploadBodyBytes: e.UPLOAD_BODY_LIMIT_BYTES },
+    limits: { jsonBodyBytes: e.JSON_BODY_LIMIT_BYTES, uploadBodyBytes: e.UPLOAD_BODY_LIMIT_BYTES, uploadMaxBytes: e.UPLOAD_MAX_BYTES },
+    backgroundTasks: e.BACKGROUND_TASKS === 'on',
+    notifications: {
+      maxAttempts: e.NOTIFY_MAX_ATTEMPTS,
+      retryBaseMs: e.NOTIFY_RETRY_BASE_SECONDS * 1000,
+      retryMaxMs: e.NOTIFY_RETRY_MAX_SECONDS * 1000,
+    },
+    errorReports: { descriptionMin: e.ERROR_REPORT_DESCRIPTION_MIN, descriptionMax: e.ERROR_REPORT_DESCRIPTION_MAX },
     rateLimit: {
       windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
       perUser: e.RATE_LIMIT_PER_USER,

@@ -1,13 +1,17 @@
 /**
- * Starts the BFF: config → logger → database → indexes → calendar → first admin → listen.
- * Stops gracefully on SIGINT/SIGTERM: stop accepting connections, let in-flight requests finish
- * (up to a deadline), then close the database and the embedded server.
+ * Starts the BFF: config → logger → database → indexes → calendar → first admin → listen →
+ * background tasks (unless BACKGROUND_TASKS=off).
+ * Stops gracefully on SIGINT/SIGTERM: stop accepting connections and scheduling background runs,
+ * let in-flight requests and runs finish (up to a deadline), then close the database and the
+ * embedded server.
  */
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import { createApp } from './app';
+import { createBackgroundTasks } from './background-tasks';
 import { ConfigError, loadConfig, type Config } from './config';
 import { initCalendar, toCstDate } from './lib/calendar';
+import { startBackgroundTasks, type BackgroundRunner } from './lib/background';
 import { connectDatabase, type Database } from './lib/db';
 import { createLogger, type Logger } from './lib/logger';
 import { ensureIndexes } from './models';
@@ -89,12 +93,22 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ url: `http://${config.host}:${port}`, db: db.kind, env: config.env }, `listening on http://${config.host}:${port}`);
 
+  // After listen: a failed boot never leaves background work behind.
+  let background: BackgroundRunner | null = null;
+  if (config.backgroundTasks) {
+    background = startBackgroundTasks(app, createBackgroundTasks(), logger.child({ component: 'background' }));
+  } else {
+    logger.info('background tasks are off (BACKGROUND_TASKS=off): this instance only serves requests');
+  }
+
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
     clearInterval(sweep);
+    // No new runs from now on; runs in progress finish before the database closes.
+    const backgroundStopped = background ? background.stop() : Promise.resolve();
     // Idle keep-alive connections would hold close() open; requests in flight keep theirs.
     server.closeIdleConnections();
     const deadline = setTimeout(() => {
@@ -104,7 +118,8 @@ async function main(): Promise<void> {
     deadline.unref();
     server.close(() => {
       clearTimeout(deadline);
-      db.close()
+      backgroundStopped
+        .then(() => db.close())
         .then(() => logger.info('stopped'))
         .catch((err: unknown) => {
           logger.error({ err }, 'closing the database failed');

@@ -10,10 +10,49 @@
 import type { Connection, Model, Schema } from 'mongoose';
 import { auditEntrySchema, type AuditEntryDoc } from './modules/audit/audit.model';
 import { loginThrottleSchema, type LoginThrottleDoc } from './modules/auth/login-throttle.model';
+import {
+  consultationOpinionSchema,
+  consultationResponseSchema,
+  consultationSchema,
+  type ConsultationDoc,
+  type ConsultationOpinionDoc,
+  type ConsultationResponseDoc,
+} from './modules/consultation/consultation.model';
+import { contentReviewSchema, type ContentReviewDoc } from './modules/content-safety/content-review.model';
 import { departmentSchema, type DepartmentDoc } from './modules/department/department.model';
+import { errorReportCounterSchema, errorReportSchema, type ErrorReportCounterDoc, type ErrorReportDoc } from './modules/error-report/error-report.model';
+import {
+  letterCounterSchema,
+  letterLockSchema,
+  letterSchema,
+  letterSettingsSchema,
+  type LetterCounterDoc,
+  type LetterDoc,
+  type LetterLockDoc,
+  type LetterSettingsDoc,
+} from './modules/letter/letter.model';
+import { leaseSchema, type LeaseDoc } from './modules/lease/lease.model';
+import {
+  inboxEntrySchema,
+  notificationJobSchema,
+  type InboxEntryDoc,
+  type NotificationJobDoc,
+} from './modules/notification/notification.model';
+import {
+  interpretationSchema,
+  policyCatalogStateSchema,
+  policyCategorySchema,
+  policySchema,
+  type InterpretationDoc,
+  type PolicyCatalogStateDoc,
+  type PolicyCategoryDoc,
+  type PolicyDoc,
+} from './modules/policy/policy.model';
 import { rateLimitWindowSchema, type RateLimitWindowDoc } from './modules/rate-limit/rate-limit.model';
 import { staffSchema, type StaffDoc } from './modules/staff/staff.model';
+import { uploadChunkSchema, uploadFileSchema, type UploadChunkDoc, type UploadFileDoc } from './modules/upload/upload.model';
 import { userSchema, type UserDoc } from './modules/user/user.model';
+import { wechatTokenSchema, type WechatTokenDoc } from './modules/wechat/wechat-token.model';
 
 /** Every model, by name. */
 export interface Models {
@@ -23,6 +62,28 @@ export interface Models {
   AuditEntry: Model<AuditEntryDoc>;
   RateLimitWindow: Model<RateLimitWindowDoc>;
   LoginThrottle: Model<LoginThrottleDoc>;
+  // Platform services.
+  InboxEntry: Model<InboxEntryDoc>;
+  NotificationJob: Model<NotificationJobDoc>;
+  ContentReview: Model<ContentReviewDoc>;
+  UploadFile: Model<UploadFileDoc>;
+  UploadChunk: Model<UploadChunkDoc>;
+  WechatToken: Model<WechatTokenDoc>;
+  Lease: Model<LeaseDoc>;
+  Letter: Model<LetterDoc>;
+  LetterCounter: Model<LetterCounterDoc>;
+  LetterLock: Model<LetterLockDoc>;
+  LetterSettings: Model<LetterSettingsDoc>;
+  ErrorReport: Model<ErrorReportDoc>;
+  ErrorReportCounter: Model<ErrorReportCounterDoc>;
+  Consultation: Model<ConsultationDoc>;
+  ConsultationResponse: Model<ConsultationResponseDoc>;
+  ConsultationOpinion: Model<ConsultationOpinionDoc>;
+  // Policy reading (政策解读).
+  Policy: Model<PolicyDoc>;
+  Interpretation: Model<InterpretationDoc>;
+  PolicyCategory: Model<PolicyCategoryDoc>;
+  PolicyCatalogState: Model<PolicyCatalogStateDoc>;
 }
 
 /** Binds a schema to the connection once; later calls (a second app on the same connection) reuse it. */
@@ -40,6 +101,26 @@ export function createModels(connection: Connection): Models {
     AuditEntry: bind(connection, 'AuditEntry', auditEntrySchema),
     RateLimitWindow: bind(connection, 'RateLimitWindow', rateLimitWindowSchema),
     LoginThrottle: bind(connection, 'LoginThrottle', loginThrottleSchema),
+    InboxEntry: bind(connection, 'InboxEntry', inboxEntrySchema),
+    NotificationJob: bind(connection, 'NotificationJob', notificationJobSchema),
+    ContentReview: bind(connection, 'ContentReview', contentReviewSchema),
+    UploadFile: bind(connection, 'UploadFile', uploadFileSchema),
+    UploadChunk: bind(connection, 'UploadChunk', uploadChunkSchema),
+    WechatToken: bind(connection, 'WechatToken', wechatTokenSchema),
+    Lease: bind(connection, 'Lease', leaseSchema),
+    Letter: bind(connection, 'Letter', letterSchema),
+    LetterCounter: bind(connection, 'LetterCounter', letterCounterSchema),
+    LetterLock: bind(connection, 'LetterLock', letterLockSchema),
+    LetterSettings: bind(connection, 'LetterSettings', letterSettingsSchema),
+    ErrorReport: bind(connection, 'ErrorReport', errorReportSchema),
+    ErrorReportCounter: bind(connection, 'ErrorReportCounter', errorReportCounterSchema),
+    Consultation: bind(connection, 'Consultation', consultationSchema),
+    ConsultationResponse: bind(connection, 'ConsultationResponse', consultationResponseSchema),
+    ConsultationOpinion: bind(connection, 'ConsultationOpinion', consultationOpinionSchema),
+    Policy: bind(connection, 'Policy', policySchema),
+    Interpretation: bind(connection, 'Interpretation', interpretationSchema),
+    PolicyCategory: bind(connection, 'PolicyCategory', policyCategorySchema),
+    PolicyCatalogState: bind(connection, 'PolicyCatalogState', policyCatalogStateSchema),
   };
 }
 

@@ -4,6 +4,7 @@
  * slip through untested.
  */
 import request from 'supertest';
+import { DEFAULT_LETTER_SETTINGS } from '../../shared/letters';
 import type { StaffRole } from '../../shared/staff';
 import { auth, createTestApp, type TestApp } from '../support/app';
 
@@ -12,7 +13,7 @@ const tokens: Partial<Record<StaffRole | 'citizen', string>> = {};
 const SOME_ID = '0123456789abcdef01234567';
 
 /** Every admin-only endpoint, with a body that would be valid. */
-const ADMIN_ONLY: [method: 'get' | 'post' | 'patch' | 'delete', path: string, body?: object][] = [
+const ADMIN_ONLY: [method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: string, body?: object][] = [
   ['get', '/api/admin/staff'],
   ['post', '/api/admin/staff', { username: 'matrix.user', displayName: '测试', role: 'office', password: 'long-enough-pass' }],
   ['get', `/api/admin/staff/${SOME_ID}`],
@@ -24,6 +25,10 @@ const ADMIN_ONLY: [method: 'get' | 'post' | 'patch' | 'delete', path: string, bo
   ['patch', `/api/admin/departments/${SOME_ID}`, { name: '改名部门' }],
   ['delete', `/api/admin/departments/${SOME_ID}`],
   ['get', '/api/admin/audit'],
+  ['put', '/api/admin/letters/settings', DEFAULT_LETTER_SETTINGS],
+  ['post', '/api/admin/categories', { key: 'matrix', name: '矩阵测试类别' }],
+  ['patch', `/api/admin/categories/${SOME_ID}`, { name: '改名类别' }],
+  ['delete', `/api/admin/categories/${SOME_ID}`],
 ];
 
 beforeAll(async () => {

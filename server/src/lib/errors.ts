@@ -37,6 +37,20 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   department_in_use: 409,
   last_admin: 409,
   wrong_password: 400,
+  unsupported_file_type: 415,
+  invalid_attachment: 400,
+  content_risky: 422,
+  idempotency_key_reused: 409,
+  already_rated: 409,
+  follow_up_used: 409,
+  already_responded: 409,
+  consultation_not_open: 409,
+  consultation_window_too_short: 400,
+  consultation_results_not_available: 403,
+  opinions_undecided: 409,
+  category_key_taken: 409,
+  category_name_taken: 409,
+  category_in_use: 409,
 };
 
 /** Options of an {@link AppError}. */
