@@ -3,6 +3,8 @@
  * a wire-protocol listener, so the unchanged MongoDB driver and mongoose talk to it over TCP.
  * See README.md in this folder for what it supports and what it refuses.
  */
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { Engine } from './store/engine';
 import type { JournalLogger } from './store/journal';
 import { WireServer } from './server';
@@ -66,4 +68,54 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
       return closing;
     },
   };
+}
+
+/** The embedded server running on its own worker thread (see {@link startEmbeddedMongoInWorker}). */
+export interface EmbeddedMongoWorker {
+  uri: string;
+  port: number;
+  /** Stops the server (flushing the journal) and ends the thread. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the embedded server on a worker thread, so its work runs on another core than the
+ * caller's (the BFF starts it this way). The worker loads this folder's TypeScript through tsx's
+ * require hook (a dependency of the project, as for `npm start`).
+ */
+export function startEmbeddedMongoInWorker(options: Omit<EmbeddedMongoOptions, 'logger'> & { logger?: JournalLogger }): Promise<EmbeddedMongoWorker> {
+  const { logger, ...data } = options;
+  // Worker threads do not inherit tsx's loader: register its require hook, then load the entry.
+  const entry = path.join(__dirname, 'worker-entry.ts');
+  const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, { eval: true, workerData: data });
+  return new Promise((resolve, reject) => {
+    let closing: Promise<void> | null = null;
+    let onClosed: (() => void) | null = null;
+    worker.on('message', (m: { type: string; uri?: string; port?: number; level?: 'info' | 'warn' | 'error'; msg?: string; message?: string }) => {
+      if (m.type === 'log' && m.level && m.msg !== undefined) logger?.[m.level](m.msg);
+      else if (m.type === 'closed') onClosed?.();
+      else if (m.type === 'error') {
+        logger?.error(`embedded mongo worker: ${m.message}`);
+        if (!closing) reject(new Error(m.message));
+      } else if (m.type === 'ready' && m.uri && m.port) {
+        resolve({
+          uri: m.uri,
+          port: m.port,
+          close() {
+            closing ??= new Promise<void>((done) => {
+              onClosed = () => {
+                void worker.terminate().then(() => done());
+              };
+              worker.postMessage({ type: 'close' });
+            });
+            return closing;
+          },
+        });
+      }
+    });
+    worker.once('error', (err) => reject(err));
+    worker.once('exit', (code) => {
+      if (!closing) reject(new Error(`embedded mongo worker exited with code ${code}`));
+    });
+  });
 }

@@ -1,7 +1,7 @@
 /**
  * The database connection. With MONGODB_URI set, the BFF connects to that MongoDB (a replica set
  * in production, for transactions). Without it, the embedded MongoDB-compatible server starts
- * in-process with its data under `DATA_DIR/db`, and mongoose talks to it over loopback TCP like
+ * in-process, on a worker thread, with its data under `DATA_DIR/db`, and mongoose talks to it over loopback TCP like
  * to any MongoDB, so the code path is the same either way.
  *
  * The connection is a dedicated mongoose connection (not the global default), passed to
@@ -30,16 +30,23 @@ const CONNECT_OPTIONS: mongoose.ConnectOptions = {
 };
 
 /** Connects to MONGODB_URI, or starts the embedded server and connects to it. */
-export async function connectDatabase(config: Pick<Config, 'mongodbUri' | 'dataDir'>, logger: Logger): Promise<Database> {
+export async function connectDatabase(config: Pick<Config, 'mongodbUri' | 'dataDir' | 'embeddedMongoPort'>, logger: Logger): Promise<Database> {
   if (config.mongodbUri) {
     const connection = await mongoose.createConnection(config.mongodbUri, CONNECT_OPTIONS).asPromise();
     logger.info({ db: 'mongodb', name: connection.name }, 'connected to MongoDB');
     return { kind: 'mongodb', connection, close: () => connection.close() };
   }
   // Loaded only when needed, so production (which always has MONGODB_URI) never loads the engine.
-  const { startEmbeddedMongo } = await import('../../embedded-mongo');
+  const { startEmbeddedMongoInWorker } = await import('../../embedded-mongo');
   const dbpath = path.join(config.dataDir, 'db');
-  const server = await startEmbeddedMongo({ port: 0, host: '127.0.0.1', dbpath, logger: logger.child({ component: 'embedded-mongo' }) });
+  const dbLogger = logger.child({ component: 'embedded-mongo' });
+  // On its own thread, so the database's work does not queue behind request handling.
+  const server = await startEmbeddedMongoInWorker({
+    port: config.embeddedMongoPort,
+    host: '127.0.0.1',
+    dbpath,
+    logger: { info: (m) => dbLogger.info(m), warn: (m) => dbLogger.warn(m), error: (m) => dbLogger.error(m) },
+  });
   let connection: mongoose.Connection;
   try {
     connection = await mongoose.createConnection(withDatabase(server.uri, 'zhengwu'), CONNECT_OPTIONS).asPromise();
