@@ -112,7 +112,7 @@ export function createApp(deps: AppDeps): App {
   });
 
   const koa = new Koa<AppState>({ proxy: config.trustProxy > 0, maxIpsCount: config.trustProxy });
-  const router = buildRouter(routeModules, { services, logger, checkDeclaredErrors: config.env !== 'production' });
+  const router = buildRouter(routeModules, { services, logger, checkDeclaredErrors: config.env !== 'production', publicCacheSeconds: config.publicCacheSeconds });
   koa.use(requestId(logger));
   koa.use(requestLog());
   koa.use(errorHandler());

@@ -20,6 +20,7 @@ export const CONFIG_KEYS = [
   'HOST',
   'DATA_DIR',
   'MONGODB_URI',
+  'EMBEDDED_MONGO_PORT',
   'JWT_SECRET',
   'ADMIN_USERNAME',
   'ADMIN_PASSWORD',
@@ -30,6 +31,8 @@ export const CONFIG_KEYS = [
   'LOG_LEVEL',
   'TRUST_PROXY',
   'JSON_BODY_LIMIT_BYTES',
+  'PUBLIC_CACHE_SECONDS',
+  'SETTINGS_CACHE_SECONDS',
   'UPLOAD_BODY_LIMIT_BYTES',
   'RATE_LIMIT_WINDOW_SECONDS',
   'RATE_LIMIT_PER_USER',
@@ -66,6 +69,11 @@ export interface Config {
   dataDir: string;
   /** Absent: the embedded database runs in-process under `dataDir/db`. */
   mongodbUri?: string;
+  /**
+   * Loopback port of the embedded database (0: any free port). Set it to look at the development
+   * data with mongosh or Compass while the BFF runs; ignored with MONGODB_URI.
+   */
+  embeddedMongoPort: number;
   jwtSecret: string;
   jwtSecretSource: SecretSource;
   /** The first admin account, created on first start when no admin exists. */
@@ -96,6 +104,13 @@ export interface Config {
     /** Largest uploaded file (its content, not the multipart envelope). */
     uploadMaxBytes: number;
   };
+  /** Longest a public GET response is reused for anonymous readers (0: never); see middlewares/public-cache.ts. */
+  publicCacheSeconds: number;
+  /**
+   * How long an instance reuses feature settings it read (mailbox categories and limits) before
+   * reading them again (0: every request). A change made on another instance shows within this.
+   */
+  settingsCacheSeconds: number;
   /** Run the background tasks (outbox worker, cleanups, …) in this instance. */
   backgroundTasks: boolean;
   /** The subscribe-message outbox worker. */
@@ -177,6 +192,7 @@ const EnvSchema = z.object({
     emptyToUndefined,
     z.string().regex(/^mongodb(\+srv)?:\/\//, { message: 'must start with mongodb:// or mongodb+srv://' }).optional(),
   ),
+  EMBEDDED_MONGO_PORT: intIn(0, 65535, 0),
   JWT_SECRET: z.preprocess(
     emptyToUndefined,
     z.string().min(MIN_SECRET_LENGTH, { message: `must be at least ${MIN_SECRET_LENGTH} characters` }).optional(),
@@ -196,6 +212,8 @@ const EnvSchema = z.object({
       .default(0),
   ),
   JSON_BODY_LIMIT_BYTES: intIn(1024, 64 * 1024 * 1024, 1024 * 1024),
+  PUBLIC_CACHE_SECONDS: intIn(0, 300, 2),
+  SETTINGS_CACHE_SECONDS: intIn(0, 300, 2),
   UPLOAD_BODY_LIMIT_BYTES: intIn(1024, 1024 * 1024 * 1024, 20 * 1024 * 1024),
   RATE_LIMIT_WINDOW_SECONDS: intIn(1, 3600, 60),
   RATE_LIMIT_PER_USER: intIn(1, 1_000_000, 30),
@@ -295,6 +313,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
     port: e.PORT,
     host: e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
     dataDir,
+    embeddedMongoPort: e.EMBEDDED_MONGO_PORT,
     jwtSecret,
     jwtSecretSource,
     wechat: {
@@ -308,6 +327,8 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     trustProxy: e.TRUST_PROXY,
     limits: { jsonBodyBytes: e.JSON_BODY_LIMIT_BYTES, uploadBodyBytes: e.UPLOAD_BODY_LIMIT_BYTES, uploadMaxBytes: e.UPLOAD_MAX_BYTES },
+    publicCacheSeconds: e.PUBLIC_CACHE_SECONDS,
+    settingsCacheSeconds: e.SETTINGS_CACHE_SECONDS,
     backgroundTasks: e.BACKGROUND_TASKS === 'on',
     notifications: {
       maxAttempts: e.NOTIFY_MAX_ATTEMPTS,

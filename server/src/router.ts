@@ -9,6 +9,7 @@ import type { AppContext, AppState } from './lib/http';
 import { openApiPath } from './lib/openapi';
 import { isBinaryResponse, isStatusReply, type Route, type RouteModule, type StreamedBody } from './lib/route';
 import { authenticate } from './middlewares/auth';
+import { PublicResponseCache } from './middlewares/public-cache';
 import { rateLimit } from './middlewares/rate-limit';
 import { validate } from './middlewares/validate';
 import type { Services } from './services';
@@ -19,6 +20,8 @@ export interface BuildRouterOptions {
   logger: Logger;
   /** Warn when a route returns an error code it did not declare (the OpenAPI document would be wrong). */
   checkDeclaredErrors: boolean;
+  /** Upper bound of `publicCache` lifetimes (PUBLIC_CACHE_SECONDS); 0 turns the cache off. */
+  publicCacheSeconds?: number;
 }
 
 function handlerFor(route: Route, { services, logger, checkDeclaredErrors }: BuildRouterOptions) {
@@ -79,12 +82,17 @@ function handlerFor(route: Route, { services, logger, checkDeclaredErrors }: Bui
 export function buildRouter(modules: readonly RouteModule[], options: BuildRouterOptions): Router<AppState> {
   const router = new Router<AppState>();
   const seen = new Set<string>();
+  const cache = new PublicResponseCache();
   for (const module of modules) {
     for (const route of module.routes) {
       const key = `${route.method.toUpperCase()} ${openApiPath(route.path)}`;
       if (seen.has(key)) throw new Error(`route declared twice: ${key}`);
       seen.add(key);
       const chain = [authenticate(route.auth, options.services)];
+      if (route.publicCache) {
+        const seconds = Math.min(route.publicCache.maxAgeSeconds, options.publicCacheSeconds ?? 0);
+        if (seconds > 0) chain.unshift(cache.middleware(seconds * 1000));
+      }
       if (route.rateLimit) chain.push(rateLimit(route.rateLimit, options.services));
       chain.push(validate(route.schemas), handlerFor(route, options));
       router.register(route.path, [route.method.toUpperCase()], chain, { name: key });

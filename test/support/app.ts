@@ -130,6 +130,9 @@ export function testEnv(options: Pick<TestAppOptions, 'env' | 'wechat'> = {}): R
     DATA_DIR: 'tmp/test-data',
     WECHAT_DEV_LOGIN: 'true',
     LOG_LEVEL: 'info',
+    // Tests read their own writes at once; test/server/public-cache.test.ts turns the cache on.
+    PUBLIC_CACHE_SECONDS: '0',
+    SETTINGS_CACHE_SECONDS: '0',
   };
   if (options.wechat) {
     Object.assign(env, { WECHAT_API_BASE: options.wechat.baseUrl, WECHAT_APPID: TEST_WECHAT.appId, WECHAT_SECRET: TEST_WECHAT.secret });

@@ -221,6 +221,14 @@ export interface RouteSpec<
    * instead of JSON; omit `response` then.
    */
   binaryResponse?: { mediaTypes: readonly string[]; description?: string };
+  /**
+   * Public GET responses that are the same for everybody may be served from a short-lived
+   * per-instance cache (requests without an `Authorization` header only) and carry
+   * `Cache-Control: public, max-age=…`. The lifetime is `min(maxAgeSeconds, PUBLIC_CACHE_SECONDS)`,
+   * so a deployment (and the test suite) can turn it off. Nothing another instance needs lives
+   * only here: every instance builds its own copy from the database.
+   */
+  publicCache?: { maxAgeSeconds: number };
   handler: (args: HandlerArgs<P, Q, B, A, H>) => Promise<HandlerResult<R>> | HandlerResult<R>;
 }
 
@@ -244,6 +252,8 @@ export interface Route {
   streamedBody?: StreamedBodySpec;
   /** Set when the handler may answer with a binary stream. */
   binaryResponse?: { mediaTypes: readonly string[]; description?: string };
+  /** Set when anonymous responses may be cached for a few seconds (see {@link RouteSpec.publicCache}). */
+  publicCache?: { maxAgeSeconds: number };
   /** Runs the handler with input already parsed by `schemas`. */
   invoke(args: { input: { params: unknown; query: unknown; body: unknown; headers?: unknown }; actor: Actor; services: Services; streamedBody?: StreamedBody }): Promise<unknown>;
 }
@@ -272,6 +282,9 @@ export function defineRoute<
   const implied: ErrorCode[] = [];
   if (spec.params || spec.query || spec.body || spec.headers) implied.push('validation_error');
   if (spec.body) implied.push('invalid_json', 'unsupported_media_type', 'payload_too_large');
+  if (spec.publicCache && (spec.method !== 'get' || spec.auth !== 'public')) {
+    throw new Error(`route ${spec.method.toUpperCase()} ${spec.path}: publicCache is for public GET routes only`);
+  }
   if (spec.body && spec.streamedBody) throw new Error(`route ${spec.method.toUpperCase()} ${spec.path}: declare either body or streamedBody`);
   if (spec.streamedBody) implied.push('validation_error', 'unsupported_media_type', 'payload_too_large');
   if (spec.auth !== 'public') implied.push('unauthorized', 'forbidden');
@@ -297,6 +310,7 @@ export function defineRoute<
     rateLimit,
     ...(spec.streamedBody === undefined ? {} : { streamedBody: spec.streamedBody }),
     ...(spec.binaryResponse === undefined ? {} : { binaryResponse: spec.binaryResponse }),
+    ...(spec.publicCache === undefined ? {} : { publicCache: spec.publicCache }),
     // The casts are sound: the framework parsed params/query/body with these very schemas and
     // the auth middleware built the actor kind that `auth` demands.
     invoke: async ({ input, actor, services, streamedBody }) =>

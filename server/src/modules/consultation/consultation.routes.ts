@@ -73,6 +73,7 @@ export const consultationRoutes = defineRouteModule({
         '`status=open`: accepting responses now (startAt ≤ now < endAt); `status=closed`: ended or closed, ' +
         'including those with a published adoption report; no status: every published consultation. Newest start first.',
       auth: 'public',
+      publicCache: { maxAgeSeconds: 5 },
       query: PublicConsultationListQuerySchema,
       response: ConsultationPublicListResponseSchema,
       handler: async ({ actor, input, services }) => {
@@ -136,6 +137,7 @@ export const consultationRoutes = defineRouteModule({
         '403 `consultation_results_not_available` before the close. Text questions give counts, plus the adopted ' +
         'opinions (masked) once the adoption report is published.',
       auth: 'public',
+      publicCache: { maxAgeSeconds: 5 },
       params: IdParams,
       response: ConsultationResultsSchema,
       errors: ['not_found', 'consultation_results_not_available'],
@@ -147,6 +149,7 @@ export const consultationRoutes = defineRouteModule({
       summary: 'The published adoption report (采纳情况)',
       description: '404 until published. Merged duplicates appear once with their count; personal data is masked.',
       auth: 'public',
+      publicCache: { maxAgeSeconds: 10 },
       params: IdParams,
       response: ConsultationFeedbackSchema,
       errors: ['not_found'],

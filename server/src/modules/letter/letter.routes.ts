@@ -85,6 +85,7 @@ export const letterRoutes = defineRouteModule({
       path: '/api/letters/categories',
       summary: 'Letter categories with their deadlines, and the text limits in force',
       auth: 'public',
+      publicCache: { maxAgeSeconds: 10 },
       response: LetterCategoriesResponseSchema,
       handler: async ({ services }) => presentCategories(await services.letters.getSettings()),
     }),
@@ -94,6 +95,7 @@ export const letterRoutes = defineRouteModule({
       summary: 'Replied letters published with their writers’ consent (personal data masked)',
       description: '`q` matches subject and content literally. Empty when public listing is switched off.',
       auth: 'public',
+      publicCache: { maxAgeSeconds: 5 },
       query: LetterPublicQuerySchema,
       response: LetterPublicPageSchema,
       handler: async ({ actor, input, services }) => {
@@ -106,6 +108,7 @@ export const letterRoutes = defineRouteModule({
       path: '/api/letters/public/:id',
       summary: 'One published letter (personal data masked)',
       auth: 'public',
+      publicCache: { maxAgeSeconds: 5 },
       params: IdParams,
       response: LetterPublicViewSchema,
       errors: ['not_found'],

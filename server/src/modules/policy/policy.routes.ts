@@ -62,6 +62,7 @@ export const policyRoutes = defineRouteModule({
         'Cursor pagination by publication time (stable while new policies are published). `q` matches title and 文号 ' +
         'literally (e.g. `〔2022〕`). Each row says whether the policy is interpreted and in which forms.',
       auth: 'public',
+      publicCache: { maxAgeSeconds: 5 },
       query: PolicyPublicQuerySchema,
       response: PolicyPublicPageSchema,
       handler: async ({ actor, input, services }) => {
@@ -85,6 +86,7 @@ export const policyRoutes = defineRouteModule({
       path: '/api/categories',
       summary: 'Policy categories with the number of published policies in each',
       auth: 'public',
+      publicCache: { maxAgeSeconds: 10 },
       response: CategoryPublicListSchema,
       handler: async ({ services }) => ({ items: (await services.policies.listCategories()).map(presentPublicCategory) }),
     }),
