@@ -255,13 +255,24 @@ export const letterCounterSchema = new Schema<LetterCounterDoc>(
  * citizen and Idempotency-Key): two identical submissions racing then conflict on it, and the one
  * retried sees the other's letter instead of creating a duplicate.
  */
+/**
+ * The "identical submission" lock of one citizen and one text (`content:<userId>:<sha256>`): the
+ * letter written under it and when. A submission takes it with one atomic upsert while it is
+ * absent or older than the duplicate window; a racing twin finds it held and answers with that
+ * letter (see submitLetter).
+ */
 export interface LetterLockDoc {
   _id: string;
-  n: number;
+  letterId: Types.ObjectId;
+  at: Date;
 }
 
 export const letterLockSchema = new Schema<LetterLockDoc>(
-  { _id: { type: String, required: true }, n: { type: Number, required: true, default: 0 } },
+  {
+    _id: { type: String, required: true },
+    letterId: { type: Schema.Types.ObjectId, required: true },
+    at: { type: Date, required: true },
+  },
   { collection: 'letter_locks', autoIndex: false, versionKey: false },
 );
 

@@ -16,7 +16,7 @@
  * See ADR 030.
  */
 import { createHash } from 'node:crypto';
-import { isValidObjectId, Types, type ClientSession } from 'mongoose';
+import { isValidObjectId, Types, type ClientSession, type mongo } from 'mongoose';
 import {
   DEFAULT_LETTER_SETTINGS,
   LetterSettingsSchema,
@@ -39,7 +39,7 @@ import { afterCursorFilter, decodeCursor, pageOf } from '../../lib/cursor';
 import { AppError, conflict, invalidState, isAppError, notFound, validationError } from '../../lib/errors';
 import { isDuplicateKeyError } from '../../lib/mongo-errors';
 import type { ServiceDeps } from '../../services';
-import type { LetterDoc, LetterEventDoc, LetterSettingsDoc } from './letter.model';
+import type { LetterDoc, LetterEventDoc, LetterLockDoc, LetterSettingsDoc } from './letter.model';
 import { freshDeadline } from './letter-deadlines';
 import { acceptedNotification, rejectedNotification, repliedNotification, type LetterNotification } from './letter-notifications';
 import { computeFigures, cstMonthRange, type LetterMonthlyFigures } from './letter-stats';
@@ -48,6 +48,8 @@ export type { LetterDepartmentFigures, LetterFigures, LetterMonthlyFigures } fro
 
 /** Prefix of tracking numbers (信箱): `XX20261123-0007`. */
 export const TRACKING_PREFIX = 'XX';
+/** Tracking numbers one instance reserves at a time (see nextTrackingNo). */
+export const TRACKING_BLOCK = 10;
 /** `_id` of the settings document. */
 export const SETTINGS_ID = 'mailbox';
 /** Owner type of letter attachments in the uploads service and subject type in content safety. */
@@ -58,6 +60,23 @@ export const SUBMISSION_BUCKET = 'letter_submit';
 /** Statuses whose letters are listed publicly (when consented and not held for review). */
 const PUBLIC_STATUSES: readonly LetterStatus[] = ['replied', 'rated'];
 const PUBLIC_REVIEW_OK: readonly LetterPublicReview[] = ['not_needed', 'approved'];
+/**
+ * The fields public views read (presentPublicLetter): lists fetch only these, not the timeline,
+ * deadlines and hashes, which are most of a letter's size.
+ */
+const PUBLIC_PROJECTION: Record<string, 1> = {
+  trackingNo: 1,
+  category: 1,
+  categoryName: 1,
+  subject: 1,
+  content: 1,
+  contactName: 1,
+  departmentName: 1,
+  submittedAt: 1,
+  repliedAt: 1,
+  replies: 1,
+  followUp: 1,
+};
 /** A rating at or below this is dissatisfied and allows the one follow-up. */
 export const FOLLOW_UP_MAX_SCORE = 2;
 /** Attempts of a staff transition whose conditional update lost to a concurrent one that left a valid state. */
@@ -167,6 +186,8 @@ export interface LetterService {
    * a new holiday notice); returns how many letters changed. Idempotent.
    */
   recomputeOpenDeadlines(): Promise<number>;
+  /** Deletes "identical submission" locks older than any duplicate window; returns how many. */
+  sweepSubmissionLocks(): Promise<number>;
 }
 
 const sha256 = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
@@ -198,12 +219,25 @@ interface TransitionSpec {
   plan: (letter: LetterDoc, now: Date) => TransitionPlan | Promise<TransitionPlan>;
 }
 
-export function createLetterService({ models, db, clock, logger, services }: ServiceDeps): LetterService {
+export function createLetterService({ models, db, clock, logger, services, config }: ServiceDeps): LetterService {
   const now = () => new Date(clock());
 
   // ---------------------------------------------------------------- settings
 
+  // Settings are read on every submission and list: keep them for SETTINGS_CACHE_SECONDS
+  // (monotonic time). This instance's own updates drop the copy at once; other instances see a
+  // change within that many seconds.
+  let settingsCache: { state: LetterSettingsState; until: number } | null = null;
+  const settingsTtlMs = config.settingsCacheSeconds * 1000;
+
   const getSettings = async (): Promise<LetterSettingsState> => {
+    if (settingsCache && settingsCache.until > performance.now()) return settingsCache.state;
+    const state = await readSettings();
+    if (settingsTtlMs > 0) settingsCache = { state, until: performance.now() + settingsTtlMs };
+    return state;
+  };
+
+  const readSettings = async (): Promise<LetterSettingsState> => {
     const doc = await models.LetterSettings.findById(SETTINGS_ID).lean<LetterSettingsDoc>();
     if (!doc) return { settings: DEFAULT_LETTER_SETTINGS, updatedAt: null };
     const parsed = LetterSettingsSchema.safeParse({
@@ -318,10 +352,18 @@ export function createLetterService({ models, db, clock, logger, services }: Ser
 
   // ---------------------------------------------------------------- submission
 
-  const nextTrackingNo = async (at: Date): Promise<string> => {
-    const day = toCstDate(at).replaceAll('-', '');
+  /**
+   * Tracking numbers are handed out from blocks of {@link TRACKING_BLOCK} reserved with one atomic
+   * `$inc` on the day's counter, so a submission rarely needs a round trip for its number. Blocks
+   * are per instance: numbers stay unique across instances, increase within one, and a restart
+   * leaves a gap (citizens only need the number to be unique and short).
+   */
+  let trackingBlock: { day: string; next: number; end: number } | null = null;
+  let trackingReservation: Promise<void> | null = null;
+
+  const reserveTrackingBlock = async (day: string): Promise<void> => {
     const bump = () =>
-      models.LetterCounter.findOneAndUpdate({ _id: day }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }).lean<{ seq: number }>();
+      models.LetterCounter.findOneAndUpdate({ _id: day }, { $inc: { seq: TRACKING_BLOCK } }, { upsert: true, returnDocument: 'after' }).lean<{ seq: number }>();
     let doc: { seq: number } | null;
     try {
       doc = await bump();
@@ -331,7 +373,23 @@ export function createLetterService({ models, db, clock, logger, services }: Ser
       doc = await bump();
     }
     if (!doc) throw new Error('tracking counter upsert returned nothing');
-    return `${TRACKING_PREFIX}${day}-${String(doc.seq).padStart(4, '0')}`;
+    trackingBlock = { day, next: doc.seq - TRACKING_BLOCK + 1, end: doc.seq };
+  };
+
+  const nextTrackingNo = async (at: Date): Promise<string> => {
+    const day = toCstDate(at).replaceAll('-', '');
+    for (;;) {
+      const block = trackingBlock;
+      if (block && block.day === day && block.next <= block.end) {
+        const seq = block.next++;
+        return `${TRACKING_PREFIX}${day}-${String(seq).padStart(4, '0')}`;
+      }
+      // One reservation at a time per instance; everyone waiting takes numbers from its block.
+      trackingReservation ??= reserveTrackingBlock(day).finally(() => {
+        trackingReservation = null;
+      });
+      await trackingReservation;
+    }
   };
 
   interface ReplayQuery {
@@ -356,6 +414,36 @@ export function createLetterService({ models, db, clock, logger, services }: Ser
         .sort({ submittedAt: 1 })
         .session(session ?? null)
         .lean<LetterDoc>();
+    }
+    return null;
+  };
+
+  /**
+   * Takes the "identical submission" lock for this citizen and content: one atomic upsert that
+   * succeeds when no lock exists or the one there is older than the duplicate window (or names a
+   * letter that was never written, `staleLetterId`). Returns the letter id holding a live lock
+   * when someone else has it, or null when this submission now holds it.
+   */
+  const takeContentLock = async (key: string, letterId: Types.ObjectId, at: Date, windowStart: Date, staleLetterId?: Types.ObjectId): Promise<Types.ObjectId | null> => {
+    const expired = staleLetterId ? { letterId: staleLetterId } : { at: { $lt: windowStart } };
+    try {
+      // The driver directly: on every submission's path, with nothing for mongoose to cast.
+      await (models.LetterLock.collection as unknown as mongo.Collection<LetterLockDoc>).updateOne({ _id: key, ...expired }, { $set: { letterId, at } }, { upsert: true });
+      return null;
+    } catch (err) {
+      // The upsert collided with a live lock on _id: that submission is the one to answer with.
+      if (!isDuplicateKeyError(err)) throw err;
+      const live = await models.LetterLock.findById(key).lean<LetterLockDoc>();
+      return live?.letterId ?? null;
+    }
+  };
+
+  /** Waits briefly for a racing twin's letter to be written (it holds the lock, so it is coming). */
+  const awaitLetter = async (letterId: Types.ObjectId): Promise<LetterDoc | null> => {
+    for (let attempt = 0; attempt < 40; attempt++) {
+      const doc = await models.Letter.findById(letterId).lean<LetterDoc>();
+      if (doc) return doc;
+      await new Promise((r) => setTimeout(r, 25));
     }
     return null;
   };
@@ -386,90 +474,108 @@ export function createLetterService({ models, db, clock, logger, services }: Ser
       contentHash,
       windowStart: settings.duplicateWindowMinutes > 0 ? new Date(at.getTime() - settings.duplicateWindowMinutes * 60_000) : null,
     };
-    // A repeat answers before anything is counted or checked again.
-    const earlier = await findReplay(replay);
-    if (earlier) return { letter: earlier, now: at, created: false };
-
-    await services.rateLimits.consume(SUBMISSION_BUCKET, [{ subject: `user:${actor.userId}`, limit: settings.submissionsPerDay }], 86_400);
-
-    let publicReview: LetterPublicReview = 'not_requested';
-    let safety: Awaited<ReturnType<typeof services.contentSafety.assertNotRisky>> | null = null;
-    if (input.publicConsent) {
-      // Only text that may become public is checked; risky text is refused before anything is stored.
-      safety = await services.contentSafety.assertNotRisky(actor, `${input.subject}\n${input.content}`, 'forum');
-      publicReview = safety.suggest === 'review' ? 'pending' : 'not_needed';
+    // A repeated key answers before anything is counted or checked again.
+    if (options.idempotencyKey) {
+      const earlier = await findReplay({ ...replay, windowStart: null });
+      if (earlier) return { letter: earlier, now: at, created: false };
     }
 
-    const trackingNo = await nextTrackingNo(at);
-    const acceptDeadline = addWorkingDays(at, category.acceptDays);
-    const replyDeadline = addWorkingDays(at, category.replyDays);
     const letterId = new Types.ObjectId();
-
-    const create = () =>
-      db.connection.transaction(async (session) => {
-        // Identical submissions (and reuses of one key) racing each other all write these rows,
-        // so one transaction wins and the others retry and find its letter below.
-        await models.LetterLock.updateOne({ _id: `content:${actor.userId}:${contentHash}` }, { $inc: { n: 1 } }, { upsert: true, session });
-        if (options.idempotencyKey) {
-          await models.LetterLock.updateOne({ _id: `key:${actor.userId}:${options.idempotencyKey}` }, { $inc: { n: 1 } }, { upsert: true, session });
-        }
-        const raced = await findReplay(replay, session);
-        if (raced) return { letter: raced, created: false };
-
-        const doc: Omit<LetterDoc, 'createdAt' | 'updatedAt'> = {
-          _id: letterId,
-          trackingNo,
-          userId,
-          category: category.key,
-          categoryName: category.name,
-          subject: input.subject,
-          content: input.content,
-          contactName: input.contactName ?? null,
-          contactPhone: input.contactPhone ?? null,
-          publicConsent: input.publicConsent,
-          publicReview,
-          status: 'submitted',
-          departmentId: null,
-          departmentName: null,
-          acceptDays: category.acceptDays,
-          replyDays: category.replyDays,
-          acceptDeadline,
-          replyDeadline,
-          openDueAt: acceptDeadline.dueAt,
-          rejectReason: null,
-          rejectedAt: null,
-          replies: [],
-          repliedAt: null,
-          ratings: [],
-          timeline: [
-            citizenEvent(actor, at, { type: 'submitted', status: 'submitted', departmentId: null, departmentName: null, note: null }),
-          ],
-          contentHash,
-          ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
-          requestHash,
-          submittedAt: at,
-        };
-        const [created] = await models.Letter.create([doc], { session });
-        if (attachmentIds.length > 0) {
-          await services.uploads.claimForAttachment(actor, attachmentIds, { type: LETTER_OWNER_TYPE, id: letterId.toHexString() }, { session, kinds: ['image', 'pdf'] });
-        }
-        if (publicReview === 'pending' && safety) {
-          await services.contentSafety.holdForReview(
-            { subjectType: LETTER_OWNER_TYPE, subjectId: letterId.toHexString(), excerpt: `${input.subject}\n${input.content}`.slice(0, 500), result: safety },
-            { session },
-          );
-        }
-        return { letter: created.toObject<LetterDoc>(), created: true };
-      });
+    // Identical submissions within the window (a double tap, a retry after a timeout) race for one
+    // lock; the loser answers with the winner's letter. The lock, not a transaction, makes this
+    // race-free, so the common submission is a single insert.
+    const lockKey = `content:${actor.userId}:${contentHash}`;
+    let lockHeld = false;
+    if (replay.windowStart) {
+      let holder = await takeContentLock(lockKey, letterId, at, replay.windowStart);
+      if (holder) {
+        const twin = await awaitLetter(holder);
+        if (twin) return { letter: twin, now: at, created: false };
+        // The holder died before writing its letter: take its lock over.
+        holder = await takeContentLock(lockKey, letterId, at, replay.windowStart, holder);
+        if (holder) throw conflict('conflict');
+      }
+      lockHeld = true;
+    }
+    const releaseLock = async () => {
+      if (lockHeld) await models.LetterLock.deleteOne({ _id: lockKey, letterId });
+    };
 
     try {
-      const result = await create();
-      return { ...result, now: at };
+      await services.rateLimits.consume(SUBMISSION_BUCKET, [{ subject: `user:${actor.userId}`, limit: settings.submissionsPerDay }], 86_400);
+
+      let publicReview: LetterPublicReview = 'not_requested';
+      let safety: Awaited<ReturnType<typeof services.contentSafety.assertNotRisky>> | null = null;
+      if (input.publicConsent) {
+        // Only text that may become public is checked; risky text is refused before anything is stored.
+        safety = await services.contentSafety.assertNotRisky(actor, `${input.subject}\n${input.content}`, 'forum');
+        publicReview = safety.suggest === 'review' ? 'pending' : 'not_needed';
+      }
+
+      const trackingNo = await nextTrackingNo(at);
+      const acceptDeadline = addWorkingDays(at, category.acceptDays);
+      const replyDeadline = addWorkingDays(at, category.replyDays);
+      const doc: LetterDoc = {
+        _id: letterId,
+        trackingNo,
+        userId,
+        category: category.key,
+        categoryName: category.name,
+        subject: input.subject,
+        content: input.content,
+        contactName: input.contactName ?? null,
+        contactPhone: input.contactPhone ?? null,
+        publicConsent: input.publicConsent,
+        publicReview,
+        status: 'submitted',
+        departmentId: null,
+        departmentName: null,
+        acceptDays: category.acceptDays,
+        replyDays: category.replyDays,
+        acceptDeadline,
+        replyDeadline,
+        openDueAt: acceptDeadline.dueAt,
+        rejectReason: null,
+        rejectedAt: null,
+        replies: [],
+        repliedAt: null,
+        ratings: [],
+        timeline: [citizenEvent(actor, at, { type: 'submitted', status: 'submitted', departmentId: null, departmentName: null, note: null })],
+        contentHash,
+        ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
+        requestHash,
+        submittedAt: at,
+        createdAt: at,
+        updatedAt: at,
+      };
+
+      const needsTransaction = attachmentIds.length > 0 || (publicReview === 'pending' && safety !== null);
+      if (!needsTransaction) {
+        // The document is complete and checked (shared schema above): insert it as is.
+        await models.Letter.collection.insertOne(doc);
+      } else {
+        // The letter, its attachments and its review item change together or not at all.
+        await db.connection.transaction(async (session) => {
+          await models.Letter.collection.insertOne(doc, { session });
+          if (attachmentIds.length > 0) {
+            await services.uploads.claimForAttachment(actor, attachmentIds, { type: LETTER_OWNER_TYPE, id: letterId.toHexString() }, { session, kinds: ['image', 'pdf'] });
+          }
+          if (publicReview === 'pending' && safety) {
+            await services.contentSafety.holdForReview(
+              { subjectType: LETTER_OWNER_TYPE, subjectId: letterId.toHexString(), excerpt: `${input.subject}\n${input.content}`.slice(0, 500), result: safety },
+              { session },
+            );
+          }
+        });
+      }
+      return { letter: doc, now: at, created: true };
     } catch (err) {
-      // A racing twin committed first in a way the engine reports as a duplicate key: answer with it.
-      if (!isDuplicateKeyError(err)) throw err;
-      const twin = await findReplay(replay);
-      if (twin) return { letter: twin, now: at, created: false };
+      await releaseLock();
+      // The same Idempotency-Key won a race on the unique (userId, idempotencyKey) index: answer with it.
+      if (options.idempotencyKey && isDuplicateKeyError(err)) {
+        const twin = await findReplay({ ...replay, windowStart: null });
+        if (twin) return { letter: twin, now: at, created: false };
+      }
       throw err;
     }
   };
@@ -567,10 +673,15 @@ export function createLetterService({ models, db, clock, logger, services }: Ser
 
   // ---------------------------------------------------------------- lists
 
-  const listPage = async (filters: Record<string, unknown>[], query: { cursor?: string; limit: number }, field: 'submittedAt' | 'repliedAt'): Promise<LetterPage> => {
+  const listPage = async (
+    filters: Record<string, unknown>[],
+    query: { cursor?: string; limit: number },
+    field: 'submittedAt' | 'repliedAt',
+    projection?: Record<string, 1>,
+  ): Promise<LetterPage> => {
     const all = [...filters];
     if (query.cursor) all.push(afterCursorFilter(field, decodeCursor(query.cursor)));
-    const rows = await models.Letter.find(all.length > 0 ? { $and: all } : {})
+    const rows = await models.Letter.find(all.length > 0 ? { $and: all } : {}, projection)
       .sort({ [field]: -1, _id: -1 })
       .limit(query.limit + 1)
       .lean<LetterDoc[]>();
@@ -639,13 +750,15 @@ export function createLetterService({ models, db, clock, logger, services }: Ser
       const filters: Record<string, unknown>[] = [publicFilter()];
       if (query.category) filters.push({ category: query.category });
       if (query.q) filters.push(textFilter(query.q, ['subject', 'content']));
-      return listPage(filters, query, 'repliedAt');
+      return listPage(filters, query, 'repliedAt', PUBLIC_PROJECTION);
     },
 
     async getPublicLetter(_actor, id) {
       const { settings } = await getSettings();
       const doc =
-        settings.publicListing && isValidObjectId(id) ? await models.Letter.findOne({ _id: oid(id), ...publicFilter() }).lean<LetterDoc>() : null;
+        settings.publicListing && isValidObjectId(id)
+          ? await models.Letter.findOne({ _id: oid(id), ...publicFilter() }, PUBLIC_PROJECTION).lean<LetterDoc>()
+          : null;
       if (!doc) throw notFound();
       return doc;
     },
@@ -792,7 +905,7 @@ export function createLetterService({ models, db, clock, logger, services }: Ser
 
     async updateSettings(actor, input) {
       const settings = LetterSettingsSchema.parse(input);
-      const before = await getSettings();
+      const before = await readSettings();
       const at = now();
       await db.connection.transaction(async (session) => {
         await models.LetterSettings.updateOne(
@@ -809,6 +922,7 @@ export function createLetterService({ models, db, clock, logger, services }: Ser
           session,
         });
       });
+      settingsCache = null;
       return { settings, updatedAt: at };
     },
 
@@ -828,6 +942,12 @@ export function createLetterService({ models, db, clock, logger, services }: Ser
 
     canAccessLetter,
     applyContentDecision,
+
+    async sweepSubmissionLocks() {
+      // The window is at most a day (LetterSettingsSchema); older locks can never match again.
+      const result = await models.LetterLock.deleteMany({ at: { $lt: new Date(clock() - 86_400_000) } });
+      return result.deletedCount;
+    },
 
     async recomputeOpenDeadlines() {
       const open = await models.Letter.find({ status: { $in: OPEN_LETTER_STATUSES } }).lean<LetterDoc[]>();
