@@ -14,6 +14,7 @@ import { consultationRoutes } from './modules/consultation/consultation.routes';
 import { notificationRoutes } from './modules/notification/notification.routes';
 import { adminPolicyRoutes, policyRoutes } from './modules/policy/policy.routes';
 import { staffRoutes } from './modules/staff/staff.routes';
+import { statsRoutes } from './modules/stats/stats.routes';
 import { uploadRoutes } from './modules/upload/upload.routes';
 
-export const ROUTE_MODULES: readonly RouteModule[] = [healthRoutes, authRoutes, staffRoutes, departmentRoutes, auditRoutes, letterRoutes, adminLetterRoutes, uploadRoutes, notificationRoutes, contentSafetyRoutes, errorReportRoutes, consultationRoutes, policyRoutes, adminPolicyRoutes];
+export const ROUTE_MODULES: readonly RouteModule[] = [healthRoutes, authRoutes, staffRoutes, departmentRoutes, auditRoutes, letterRoutes, adminLetterRoutes, uploadRoutes, notificationRoutes, contentSafetyRoutes, errorReportRoutes, consultationRoutes, policyRoutes, adminPolicyRoutes, statsRoutes];

@@ -28,6 +28,7 @@ import { createNotificationService, type NotificationService } from './modules/n
 import { createPolicyService, type PolicyService } from './modules/policy/policy.service';
 import { createRateLimitService, type RateLimitService } from './modules/rate-limit/rate-limit.service';
 import { createStaffService, type StaffService } from './modules/staff/staff.service';
+import { createStatsService, type StatsService } from './modules/stats/stats.service';
 import { createUploadService, type UploadService } from './modules/upload/upload.service';
 import { createUserService, type UserService } from './modules/user/user.service';
 
@@ -52,6 +53,8 @@ export interface Services {
   policies: PolicyService;
   rateLimits: RateLimitService;
   staff: StaffService;
+  /** 月度督查统计: every channel's monthly figures on one row schema (staff table, CSV, public totals). */
+  stats: StatsService;
   /** Platform: GridFS uploads, attachment ownership and access. */
   uploads: UploadService;
   users: UserService;
@@ -104,6 +107,7 @@ export function createServices(base: Omit<ServiceDeps, 'services'>): Services {
     policies: createPolicyService(deps),
     rateLimits: createRateLimitService(deps),
     staff: createStaffService(deps),
+    stats: createStatsService(deps),
     users: createUserService(deps),
   };
   return Object.assign(services, all);

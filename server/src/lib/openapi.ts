@@ -110,7 +110,8 @@ function operation(route: Route): JsonObject {
   if (route.binaryResponse) {
     const content: JsonObject = {};
     for (const mediaType of route.binaryResponse.mediaTypes) content[mediaType] = { schema: { type: 'string', contentMediaType: mediaType } };
-    success.content = content;
+    // A route with both keeps its JSON answer next to the file types.
+    success.content = { ...((success.content as JsonObject | undefined) ?? {}), ...content };
     if (route.binaryResponse.description) success.description = route.binaryResponse.description;
   }
   const successes: JsonObject = { [String(route.status)]: success };

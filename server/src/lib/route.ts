@@ -84,7 +84,9 @@ export type ActorFor<A extends RouteAuth> = A extends 'citizen'
       : Actor;
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
-type HandlerResult<R> = R extends z.ZodType ? z.input<R> | StatusReply<z.input<R>> : void | BinaryResponse;
+// A route may declare both `response` and `binaryResponse` (e.g. JSON by default, CSV with
+// `?format=csv`); the router refuses a binary answer from a route that declares no binaryResponse.
+type HandlerResult<R> = R extends z.ZodType ? z.input<R> | StatusReply<z.input<R>> | BinaryResponse : void | BinaryResponse;
 
 /**
  * A request body the handler reads itself instead of a parsed JSON body (file uploads). Declared
@@ -218,7 +220,8 @@ export interface RouteSpec<
   streamedBody?: StreamedBodySpec;
   /**
    * The handler may answer with a {@link binaryResponse} (file downloads) of these media types
-   * instead of JSON; omit `response` then.
+   * instead of JSON; omit `response` then, or keep it when the route answers JSON unless asked
+   * for a file (both are documented).
    */
   binaryResponse?: { mediaTypes: readonly string[]; description?: string };
   /**

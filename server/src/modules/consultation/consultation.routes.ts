@@ -38,6 +38,7 @@ import {
 } from '../../../../shared/consultations';
 import { CursorQuerySchema } from '../../../../shared/pagination';
 import { ObjectIdStringSchema } from '../../../../shared/text';
+import { attachmentDisposition } from '../../lib/csv';
 import { binaryResponse, defineRoute, defineRouteModule, staffAuth } from '../../lib/route';
 import {
   presentMergeResult,
@@ -54,11 +55,6 @@ const IdParams = z.object({ id: ObjectIdStringSchema });
 const OpinionParams = z.object({ id: ObjectIdStringSchema, opinionId: ObjectIdStringSchema });
 const EDITORS = staffAuth('office', 'handler');
 const OFFICE = staffAuth('office');
-
-/** RFC 6266 attachment header with an ASCII fallback name. */
-function attachmentDisposition(filename: string): string {
-  return `attachment; filename="${filename.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
-}
 
 export const consultationRoutes = defineRouteModule({
   tag: 'consultations',
