@@ -66,7 +66,7 @@ describe('POST /api/admin/consultations', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: 'draft', phase: 'draft', departmentId: deptId, departmentName: '县司法局', showResults: true, responseCount: 0 });
     expect(res.body.draftHtml).toBe(
-      '<h2>第一章</h2><p>正文</p><a>坏链接</a><a href="https://www.gov.cn/zhengce">国务院</a>' +
+      '<h2>第一章</h2><p>正文</p><span>坏链接</span><a href="https://www.gov.cn/zhengce">国务院</a>' +
         `<img src="/api/uploads/${png.body.id}" /><table><tr><td colspan="2">表格</td></tr></table>`,
     );
     // Ids given are kept; missing ones are assigned without clashing.

@@ -1,6 +1,7 @@
 /**
- * Rich text written by staff (policy bodies, interpretations), cleaned with `sanitize-html` down
- * to what the mini-program's `RichText` component shows safely:
+ * Rich text written by staff (policy bodies, interpretations, consultation drafts and their
+ * basis), cleaned with `sanitize-html` down to what the mini-program's `RichText` component shows
+ * safely:
  *
  * - tags: p, br, strong, em, u, h2–h4, ul, ol, li, table/caption/thead/tbody/tfoot/tr/th/td;
  *   b, i and h1 become strong, em and h2; a bare span stands in for a link we had to unlink;
@@ -11,25 +12,7 @@
  *
  * Sanitizing happens on the server when the text is saved, so what is stored is what is shown.
  */
-import Module from 'node:module';
-import type sanitizeHtml from 'sanitize-html';
-
-let loaded: typeof sanitizeHtml | undefined;
-
-/**
- * sanitize-html, loaded on first use through Node's own module loader. It depends on htmlparser2
- * 12, which is ESM only: Node 20.19+ loads that from CommonJS (`require(esm)`), but jest's module
- * registry cannot, and jest also replaces `node:module` (its `createRequire` returns jest's own
- * require). `process.getBuiltinModule` (Node 20.16+) reaches the real loader in both worlds, so
- * a static import does not break every test file that builds the app.
- */
-function sanitizer(): typeof sanitizeHtml {
-  if (!loaded) {
-    const nodeModule = (process.getBuiltinModule?.('module') as typeof Module | undefined) ?? Module;
-    loaded = nodeModule.createRequire(__filename)('sanitize-html') as typeof sanitizeHtml;
-  }
-  return loaded;
-}
+import sanitizeHtml from 'sanitize-html';
 
 /** `src` of an image served by our uploads route. */
 const OWN_UPLOAD_SRC = /^\/api\/uploads\/([0-9a-f]{24})$/i;
@@ -101,12 +84,12 @@ const OPTIONS: sanitizeHtml.IOptions = {
 
 /** The sanitized HTML of `html`. */
 export function sanitizeRichText(html: string): string {
-  return sanitizer()(html, OPTIONS).trim();
+  return sanitizeHtml(html, OPTIONS).trim();
 }
 
 /** The visible text of sanitized HTML (tags removed, entities decoded, whitespace collapsed). */
 export function richTextPlain(html: string): string {
-  return sanitizer()(html, { allowedTags: [], allowedAttributes: {} })
+  return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} })
     .replace(/&nbsp;/g, ' ')
     .replace(/&amp;/g, '&')
     .replace(/&lt;/g, '<')

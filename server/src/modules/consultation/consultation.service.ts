@@ -51,7 +51,7 @@ import type { ContentCheck } from '../content-safety/content-safety.service';
 import type { UploadInfo } from '../upload/upload.service';
 import { feedbackDeadline, isAcceptingResponses, isFeedbackOverdue, meetsMinimumEnd, minimumEnd, monthRange, phaseOf } from './consultation-deadlines';
 import { buildResponsesCsv } from './consultation-export';
-import { inlineUploadIds, sanitizeRichText } from './consultation-html';
+import { sanitizeRichText, uploadImageIds } from '../../lib/rich-text';
 import type {
   ConsultationDoc,
   ConsultationOpinionDoc,
@@ -453,7 +453,7 @@ export function createConsultationService({ models, db, clock, logger, services 
     const departmentName = await departmentNameFor(actor, departmentId);
     const draftHtml = sanitizeRichText(input.draftHtml);
     const basisHtml = sanitizeRichText(input.basisHtml);
-    const inline = [...new Set([...inlineUploadIds(draftHtml), ...inlineUploadIds(basisHtml)])];
+    const inline = [...new Set([...uploadImageIds(draftHtml), ...uploadImageIds(basisHtml)])];
     const attachmentIds = [...new Set(input.attachmentIds)];
     const _id = new Types.ObjectId();
     const at = now();
@@ -524,7 +524,7 @@ export function createConsultationService({ models, db, clock, logger, services 
 
     const draftHtml = set.draftHtml ?? before.draftHtml;
     const basisHtml = set.basisHtml ?? before.basisHtml;
-    const inline = [...new Set([...inlineUploadIds(draftHtml), ...inlineUploadIds(basisHtml)])];
+    const inline = [...new Set([...uploadImageIds(draftHtml), ...uploadImageIds(basisHtml)])];
     const attachmentIds = input.attachmentIds !== undefined ? [...new Set(input.attachmentIds)] : before.attachmentIds.map((a) => a.toHexString());
     set.attachmentIds = attachmentIds.map(oid);
     set.inlineImageIds = inline.map(oid);
