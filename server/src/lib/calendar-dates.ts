@@ -134,3 +134,19 @@ export function startOfCstDay(dayNumber: number): Date {
 export function weekdayNameOf(dayNumber: number): string {
   return WEEKDAY_NAMES[weekdayOf(dayNumber)];
 }
+
+/**
+ * The instants a CST calendar month `YYYY-MM` spans: its first moment (inclusive) and the next
+ * month's (exclusive), for monthly figures that must follow China's month, not UTC's.
+ * @throws RangeError for anything but `YYYY-MM`
+ */
+export function cstMonthRange(month: string): { from: Date; to: Date } {
+  const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
+  if (!m) throw new RangeError(`month must be YYYY-MM, got ${month}`);
+  const year = Number(m[1]);
+  const index = Number(m[2]) - 1;
+  return {
+    from: new Date(Date.UTC(year, index, 1) - CST_OFFSET_MS),
+    to: new Date(Date.UTC(year, index + 1, 1) - CST_OFFSET_MS),
+  };
+}

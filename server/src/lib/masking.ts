@@ -8,6 +8,7 @@
  * self-introductions ("我叫…", "本人…", "姓名：…") are what we can catch reliably, and staff
  * still decide whether a letter goes public at all.
  */
+import { escapeRegExp } from './regex';
 
 const MASK = '*';
 
@@ -38,10 +39,6 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 // A street name followed by a number and unit detail: keep the street, mask the numbers.
 const ADDRESS_DETAIL = /([\u4e00-\u9fa5]{1,12}(?:路|街|道|巷|弄|村|小区|大道|胡同|苑|园))((?:[\d一二三四五六七八九十百零〇]+|[A-Za-z]\d*)(?:号|弄|栋|幢|座|单元|楼|层|室|户|-|[\dA-Za-z]){1,20})/g;
 const SELF_INTRO = /(我叫|我是|本人|姓名[:：]\s*|联系人[:：]\s*)([\u4e00-\u9fa5]{2,4})(?=[，,。.；;、\s]|$)/g;
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /**
  * Masks personal data inside free text. `knownNames` are names known to belong to the case

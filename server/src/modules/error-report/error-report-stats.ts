@@ -186,16 +186,3 @@ export function computeFigures(
     });
   return { total: figuresOf(total), byDepartment };
 }
-
-/** The instants a CST month `YYYY-MM` starts and ends at. */
-export function cstMonthRange(month: string): { from: Date; to: Date } {
-  const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
-  if (!m) throw new RangeError(`month must be YYYY-MM, got ${month}`);
-  const year = Number(m[1]);
-  const index = Number(m[2]) - 1;
-  const CST_OFFSET_MS = 8 * 3600_000;
-  return {
-    from: new Date(Date.UTC(year, index, 1) - CST_OFFSET_MS),
-    to: new Date(Date.UTC(year, index + 1, 1) - CST_OFFSET_MS),
-  };
-}

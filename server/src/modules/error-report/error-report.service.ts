@@ -11,7 +11,6 @@
  */
 import { Types, type ClientSession } from 'mongoose';
 import {
-  ERROR_REPORT_LIMITS,
   ERROR_REPORT_RESULT_LABELS,
   contactKindOf,
   errorReportDescriptionSchema,
@@ -27,12 +26,15 @@ import { calendarVersion, toCstDate } from '../../lib/calendar';
 import { afterCursorFilter, decodeCursor, pageOf, type CursorKey } from '../../lib/cursor';
 import { invalidState, isAppError, notFound, validationError } from '../../lib/errors';
 import { duplicateKeyFields, isDuplicateKeyError } from '../../lib/mongo-errors';
+import { cstMonthRange } from '../../lib/calendar-dates';
 import type { ServiceDeps } from '../../services';
-import { freshDeadline, isForwardOverdue, isLate, isReplyOverdue, reportDeadlines } from './error-report-deadlines';
-import { computeFigures, cstMonthRange, type ErrorReportMonthlyFigures, type ReportForFigures } from './error-report-stats';
+import { freshDeadline } from '../../lib/deadline-view';
+import { isForwardOverdue, isLate, isReplyOverdue, reportDeadlines } from './error-report-deadlines';
+import { computeFigures, type ErrorReportMonthlyFigures, type ReportForFigures } from './error-report-stats';
 import { repliedNotification, ERROR_REPORT_OWNER_TYPE } from './error-report-notifications';
 import { normalizeReportUrl } from './error-report-url';
 import type { ErrorReportDoc, ErrorReportEventDoc, ErrorReportReplyDoc, ErrorReportScreenshotDoc } from './error-report.model';
+import { containsText } from '../../lib/regex';
 
 /** A page of reports, newest submission first. */
 export interface ErrorReportPage {
@@ -108,10 +110,6 @@ const MAX_SUBMIT_ATTEMPTS = 5;
 function staffScope(actor: StaffActor): Record<string, unknown> {
   if (actor.role === 'handler') return { departmentId: actor.departmentId ? new Types.ObjectId(actor.departmentId) : null, status: { $ne: 'submitted' } };
   return {};
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Thrown inside a submission transaction when the primary closed between our read and our write. */
@@ -380,7 +378,7 @@ export function createErrorReportService({ models, config, clock, db, services }
       if (query.errorType) and.push({ errorType: query.errorType });
       if (query.primaryOnly) and.push({ primary: true });
       if (query.q) {
-        const re = { $regex: escapeRegex(query.q), $options: 'i' };
+        const re = containsText(query.q);
         and.push({ $or: [{ url: re }, { normalizedUrl: re }, { description: re }] });
       }
       let keep: ((doc: ErrorReportDoc) => boolean) | undefined;

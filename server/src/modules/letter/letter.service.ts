@@ -33,6 +33,7 @@ import {
   type LetterStatus,
 } from '../../../../shared/letters';
 import type { Actor, CitizenActor, StaffActor } from '../../lib/actor';
+import { cstMonthRange } from '../../lib/calendar-dates';
 import { addWorkingDays, toCstDate } from '../../lib/calendar';
 import { changesOf } from '../../lib/changes';
 import { afterCursorFilter, decodeCursor, pageOf } from '../../lib/cursor';
@@ -40,9 +41,10 @@ import { AppError, conflict, invalidState, isAppError, notFound, validationError
 import { isDuplicateKeyError } from '../../lib/mongo-errors';
 import type { ServiceDeps } from '../../services';
 import type { LetterDoc, LetterEventDoc, LetterLockDoc, LetterSettingsDoc } from './letter.model';
-import { freshDeadline } from './letter-deadlines';
+import { freshDeadline } from '../../lib/deadline-view';
 import { acceptedNotification, rejectedNotification, repliedNotification, type LetterNotification } from './letter-notifications';
-import { computeFigures, cstMonthRange, type LetterMonthlyFigures } from './letter-stats';
+import { computeFigures, type LetterMonthlyFigures } from './letter-stats';
+import { containsText } from '../../lib/regex';
 
 export type { LetterDepartmentFigures, LetterFigures, LetterMonthlyFigures } from './letter-stats';
 
@@ -191,11 +193,6 @@ export interface LetterService {
 }
 
 const sha256 = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
-
-/** Literal text as a regular expression (search input is never a pattern). */
-export function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** A timeline step without the actor fields. */
 type EventInput = Omit<LetterEventDoc, 'at' | 'actorKind' | 'actorRole' | 'actorId'>;
@@ -690,7 +687,7 @@ export function createLetterService({ models, db, clock, logger, services, confi
   };
 
   const textFilter = (q: string, fields: readonly string[]) => {
-    const pattern = { $regex: escapeRegExp(q), $options: 'i' };
+    const pattern = containsText(q);
     return { $or: fields.map((f) => ({ [f]: pattern })) };
   };
 

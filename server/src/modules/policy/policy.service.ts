@@ -55,11 +55,12 @@ import { changesOf } from '../../lib/changes';
 import { afterCursorFilter, decodeCursor, encodeCursor, pageOf } from '../../lib/cursor';
 import { forbidden, invalidState, isAppError, notFound, validationError, type ValidationIssue } from '../../lib/errors';
 import { isRichTextEmpty, sanitizeRichText, uploadImageIds } from '../../lib/rich-text';
+import { cstMonthRange } from '../../lib/calendar-dates';
 import type { ServiceDeps } from '../../services';
 import type { UploadInfo } from '../upload/upload.service';
 import { createCategoryOps, type CategoryWithCounts } from './policy-categories';
 import { interpretationGapOf, type InterpretationGap } from './policy-deadlines';
-import { computePolicyFigures, cstMonthRange, type PolicyMonthlyFigures } from './policy-stats';
+import { computePolicyFigures, type PolicyMonthlyFigures } from './policy-stats';
 import type {
   ConfidentialityReviewDoc,
   InterpretationDoc,
@@ -68,6 +69,7 @@ import type {
   PolicyDoc,
   PolicyHistoryDoc,
 } from './policy.model';
+import { containsText } from '../../lib/regex';
 
 export type { CategoryWithCounts } from './policy-categories';
 export type { InterpretationGap } from './policy-deadlines';
@@ -206,11 +208,6 @@ export interface PolicyService {
   countsForMonth(month: string): Promise<PolicyMonthlyFigures>;
   /** Marks published policies whose expiry date has passed as expired; returns how many. Idempotent. */
   expireDuePolicies(): Promise<number>;
-}
-
-/** Literal text as a regular expression (search input is never a pattern). */
-export function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** What a workflow step changes, computed from the item as read. */
@@ -509,7 +506,7 @@ export function createPolicyService(deps: ServiceDeps): PolicyService {
   };
 
   const textFilter = (q: string, fields: readonly string[]) => {
-    const pattern = { $regex: escapeRegExp(q), $options: 'i' };
+    const pattern = containsText(q);
     return { $or: fields.map((f) => ({ [f]: pattern })) };
   };
 

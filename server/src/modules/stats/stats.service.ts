@@ -18,6 +18,7 @@
 import type { MonthlyStatsQuery, PublicStatsQuery, StatsChannel, StatsFigures, StatsRow } from '../../../../shared/stats';
 import { cstMonthOf, monthsOfYearTo, previousMonth, STATS_CHANNEL_LABELS, STATS_CHANNELS } from '../../../../shared/stats';
 import type { Actor, StaffActor } from '../../lib/actor';
+import { cstMonthRange } from '../../lib/calendar-dates';
 import { forbidden, validationError } from '../../lib/errors';
 import type { ServiceDeps } from '../../services';
 import { fromConsultations, fromErrorReports, fromLetters, fromPolicies, type ChannelMonthFigures } from './stats-channels';
@@ -102,12 +103,6 @@ export function createStatsService({ services, clock }: ServiceDeps): StatsServi
     return m;
   };
 
-  const monthRange = (month: string) => {
-    const [y, m] = month.split('-').map(Number);
-    const CST_OFFSET_MS = 8 * 3_600_000;
-    return { from: new Date(Date.UTC(y, m - 1, 1) - CST_OFFSET_MS), to: new Date(Date.UTC(y, m, 1) - CST_OFFSET_MS) };
-  };
-
   const rowsOf = (channels: ChannelMonthFigures[], departmentId: string | null): StatsRow[] => {
     const rows: StatsRow[] = [];
     for (const c of channels) {
@@ -134,7 +129,7 @@ export function createStatsService({ services, clock }: ServiceDeps): StatsServi
       targetId: month,
       details: { month, format, scope: scopedTo ? 'department' : 'all', departmentId: scopedTo, rows: rows.length },
     });
-    return { month, ...monthRange(month), computedAt, scope: scopedTo ? 'department' : 'all', departmentId: scopedTo, rows };
+    return { month, ...cstMonthRange(month), computedAt, scope: scopedTo ? 'department' : 'all', departmentId: scopedTo, rows };
   };
 
   const publicCounts = (f: StatsFigures): PublicCounts => ({
