@@ -9,6 +9,7 @@
  * duplicate and follows its state.
  */
 import { z } from 'zod';
+import { DeadlineViewSchema, type DeadlineView } from './deadlines';
 import { CursorQuerySchema, cursorPageSchema } from './pagination';
 import { boundedText, charCount, ObjectIdStringSchema, PhoneSchema } from './text';
 
@@ -221,18 +222,9 @@ export type ErrorReportReply = z.infer<typeof ErrorReportReplySchema>;
 // Responses
 // ---------------------------------------------------------------------------------------------
 
-/** A working-day deadline with how it was computed (shown to the citizen). */
-export const ErrorReportDeadlineViewSchema = z.object({
-  dueAt: z.iso.datetime(),
-  workingDays: z.number().int(),
-  /** CST date the count starts from (the submission date, which does not count itself). */
-  startDate: z.string(),
-  dueDate: z.string(),
-  basis: z.enum(['chinese-days', 'override', 'weekends-only']),
-  /** Plain Chinese: which holidays and 调休 days were taken into account. */
-  explanation: z.string(),
-});
-export type ErrorReportDeadlineView = z.infer<typeof ErrorReportDeadlineViewSchema>;
+/** A working-day deadline with how it was computed (the one view of every feature). */
+export const ErrorReportDeadlineViewSchema = DeadlineViewSchema;
+export type ErrorReportDeadlineView = DeadlineView;
 
 export const ErrorReportDeadlinesViewSchema = z.object({
   forward: ErrorReportDeadlineViewSchema,

@@ -3,6 +3,7 @@
  * the BFF and the mini-program.
  */
 import { z } from 'zod';
+import { DeadlineViewSchema, type DeadlineView } from './deadlines';
 import { CursorQuerySchema, cursorPageSchema } from './pagination';
 import { boundedText, charCount, ObjectIdStringSchema, PhoneSchema } from './text';
 
@@ -85,16 +86,7 @@ export const LetterDraftSchema = z.object({
   reply: boundedText('答复内容', LETTER_LIMITS.replyMin, LETTER_LIMITS.replyMax),
 });
 
-/** A working-day deadline with how it was computed, as the citizen is shown it. */
-export const DeadlineViewSchema = z.object({
-  dueAt: z.string(),
-  workingDays: z.number().int(),
-  startDate: z.string(),
-  dueDate: z.string(),
-  basis: z.enum(['chinese-days', 'override', 'weekends-only']),
-  explanation: z.string(),
-});
-export type DeadlineView = z.infer<typeof DeadlineViewSchema>;
+export { DeadlineViewSchema, type DeadlineView };
 
 // ---------------------------------------------------------------------------------------------
 // Settings (per deployment, stored by the BFF and edited by admins)

@@ -8,6 +8,7 @@
  * Only `published` items are ever shown to the public.
  */
 import { z } from 'zod';
+import { DeadlineViewSchema, type DeadlineView } from './deadlines';
 import { CursorQuerySchema, cursorPageSchema } from './pagination';
 import { boundedText, charCount, ObjectIdStringSchema } from './text';
 import { UploadViewSchema } from './uploads';
@@ -633,17 +634,9 @@ export const PolicyPublicViewSchema = PolicyPublicRowSchema.extend({
 });
 export type PolicyPublicView = z.infer<typeof PolicyPublicViewSchema>;
 
-/** A working-day deadline with how it was computed. */
-export const PolicyDeadlineViewSchema = z.object({
-  dueAt: z.string(),
-  workingDays: z.number().int(),
-  startDate: z.string(),
-  dueDate: z.string(),
-  basis: z.enum(['chinese-days', 'override', 'weekends-only']),
-  /** E.g. "自2026年9月30日起算3个工作日（当日不计），跳过国庆节假期（10月1日至10月7日），10月10日（周六）调休上班，计入工作日，截止2026年10月10日（周六）。" */
-  explanation: z.string(),
-});
-export type PolicyDeadlineView = z.infer<typeof PolicyDeadlineViewSchema>;
+/** A working-day deadline with how it was computed (the one view of every feature). */
+export const PolicyDeadlineViewSchema = DeadlineViewSchema;
+export type PolicyDeadlineView = DeadlineView;
 
 /** One step of a policy's or an interpretation's history. */
 export const PolicyHistoryEntryViewSchema = z.object({

@@ -7,9 +7,9 @@
  * deadline computed with an older calendar (a new State Council notice), and overdue is decided
  * here at read time, never stored.
  */
-import type { ErrorReportDeadlineView } from '../../../../shared/error-reports';
-import { addWorkingDays, explainDeadline, needsRecompute, recomputeDeadline, type Deadline } from '../../lib/calendar';
+import { addWorkingDays, type Deadline } from '../../lib/calendar';
 import type { ErrorReportDoc } from './error-report.model';
+import { freshDeadline } from '../../lib/deadline-view';
 
 /** Working days from submission to the forward deadline. */
 export const FORWARD_WORKING_DAYS = 1;
@@ -21,24 +21,6 @@ export function reportDeadlines(submittedAt: Date): { forwardDeadline: Deadline;
   return {
     forwardDeadline: addWorkingDays(submittedAt, FORWARD_WORKING_DAYS),
     replyDeadline: addWorkingDays(submittedAt, REPLY_WORKING_DAYS),
-  };
-}
-
-/** The deadline under the current calendar (recomputed when it was computed with another version). */
-export function freshDeadline(deadline: Deadline): Deadline {
-  return needsRecompute(deadline) ? recomputeDeadline(deadline) : deadline;
-}
-
-/** A deadline as the API shows it, with its Chinese explanation. */
-export function presentDeadline(deadline: Deadline): ErrorReportDeadlineView {
-  const d = freshDeadline(deadline);
-  return {
-    dueAt: d.dueAt.toISOString(),
-    workingDays: d.workingDays,
-    startDate: d.startDate,
-    dueDate: d.dueDate,
-    basis: d.basis,
-    explanation: explainDeadline(d),
   };
 }
 

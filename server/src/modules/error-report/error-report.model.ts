@@ -26,6 +26,7 @@ import {
 } from '../../../../shared/error-reports';
 import type { StaffRole } from '../../../../shared/staff';
 import type { Deadline } from '../../lib/calendar';
+import { deadlineSchema } from '../../lib/deadline-view';
 
 /** One step of the timeline. `actorId` (staff or user id) is shown to staff only. */
 export interface ErrorReportEventDoc {
@@ -118,20 +119,6 @@ export interface ErrorReportCounterDoc {
   _id: string;
   seq: number;
 }
-
-const deadlineSchema = new Schema(
-  {
-    dueAt: { type: Date, required: true },
-    workingDays: { type: Number, required: true },
-    startDate: { type: String, required: true },
-    dueDate: { type: String, required: true },
-    skipped: { type: [{ _id: false, date: String, reason: String, name: String }], default: [] },
-    makeupWorkdays: { type: [String], default: [] },
-    basis: { type: String, required: true },
-    calendarVersion: { type: String, required: true },
-  },
-  { _id: false },
-);
 
 const eventSchema = new Schema<ErrorReportEventDoc>(
   {

@@ -15,7 +15,8 @@ import {
 } from '../../../../shared/error-reports';
 import type { z } from 'zod';
 import type { AdminErrorReportSummarySchema, MyErrorReportSummarySchema } from '../../../../shared/error-reports';
-import { freshDeadline, isForwardOverdue, isReplyOverdue, presentDeadline } from './error-report-deadlines';
+import { freshDeadline, presentDeadline } from '../../lib/deadline-view';
+import { isForwardOverdue, isReplyOverdue } from './error-report-deadlines';
 import type { ErrorReportDoc, ErrorReportEventDoc, ErrorReportReplyDoc, ErrorReportScreenshotDoc } from './error-report.model';
 import type { ErrorReportStaffView } from './error-report.service';
 

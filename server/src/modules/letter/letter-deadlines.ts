@@ -4,28 +4,11 @@
  * recomputed from its start date and working days, so a reader never sees a stale due date.
  * Whether a letter is overdue is derived here, from the current time, and never stored.
  */
-import type { DeadlineView, LetterStatus } from '../../../../shared/letters';
+import type { LetterStatus } from '../../../../shared/letters';
 import { OPEN_LETTER_STATUSES } from '../../../../shared/letters';
-import { explainDeadline, needsRecompute, recomputeDeadline, workingDaysBetween, type Deadline } from '../../lib/calendar';
+import { workingDaysBetween, type Deadline } from '../../lib/calendar';
 import type { LetterDoc } from './letter.model';
-
-/** The deadline with the current calendar (recomputed when the stored one used another version). */
-export function freshDeadline(deadline: Deadline): Deadline {
-  return needsRecompute(deadline) ? recomputeDeadline(deadline) : deadline;
-}
-
-/** A deadline as the API shows it, with its Chinese explanation. */
-export function presentDeadline(deadline: Deadline): DeadlineView {
-  const d = freshDeadline(deadline);
-  return {
-    dueAt: d.dueAt.toISOString(),
-    workingDays: d.workingDays,
-    startDate: d.startDate,
-    dueDate: d.dueDate,
-    basis: d.basis,
-    explanation: explainDeadline(d),
-  };
-}
+import { freshDeadline } from '../../lib/deadline-view';
 
 /** True while the letter is being handled (it has a current deadline). */
 export function isOpen(status: LetterStatus): boolean {

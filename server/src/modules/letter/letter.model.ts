@@ -21,6 +21,7 @@ import {
 } from '../../../../shared/letters';
 import type { StaffRole } from '../../../../shared/staff';
 import type { Deadline } from '../../lib/calendar';
+import { deadlineSchema } from '../../lib/deadline-view';
 
 /** A stored {@link Deadline}. */
 export type DeadlineDoc = Deadline;
@@ -122,20 +123,6 @@ export interface LetterDoc {
   createdAt: Date;
   updatedAt: Date;
 }
-
-const deadlineSchema = new Schema<DeadlineDoc>(
-  {
-    dueAt: { type: Date, required: true },
-    workingDays: { type: Number, required: true },
-    startDate: { type: String, required: true },
-    dueDate: { type: String, required: true },
-    skipped: [{ _id: false, date: String, reason: String, name: String }],
-    makeupWorkdays: [String],
-    basis: { type: String, required: true },
-    calendarVersion: { type: String, required: true },
-  },
-  { _id: false },
-);
 
 const eventSchema = new Schema<LetterEventDoc>(
   {

@@ -28,7 +28,8 @@ import {
 import { STAFF_ROLE_LABELS } from '../../../../shared/staff';
 import { maskFreeText } from '../../lib/masking';
 import type { LetterDoc, LetterEventDoc, LetterReplyDoc } from './letter.model';
-import { currentDeadline, currentStep, isOverdue, presentDeadline, workingDaysLeft } from './letter-deadlines';
+import { presentDeadline } from '../../lib/deadline-view';
+import { currentDeadline, currentStep, isOverdue, workingDaysLeft } from './letter-deadlines';
 import { FOLLOW_UP_MAX_SCORE, type LetterDetail, type LetterSettingsState } from './letter.service';
 
 /** Steps whose note the writer may read (their own words, or the reason given to them). */

@@ -4,8 +4,8 @@
  * make-up days included). It is computed at read time from `publishedAt`, so a calendar change
  * (a new State Council notice) is picked up without recomputing stored values.
  */
-import { INTERPRETATION_DUE_WORKING_DAYS, type PolicyDeadlineView } from '../../../../shared/policies';
-import { addWorkingDays, explainDeadline, workingDaysBetween, type Deadline } from '../../lib/calendar';
+import { INTERPRETATION_DUE_WORKING_DAYS } from '../../../../shared/policies';
+import { addWorkingDays, workingDaysBetween, type Deadline } from '../../lib/calendar';
 import type { PolicyDoc } from './policy.model';
 
 /** When the interpretation of a policy published at `publishedAt` is due, with how it was computed. */
@@ -48,14 +48,3 @@ export function interpretationGapOf(policy: PolicyDoc, now: Date): Interpretatio
   };
 }
 
-/** A deadline as the back office is shown it (with the plain-language explanation). */
-export function presentDeadline(d: Deadline): PolicyDeadlineView {
-  return {
-    dueAt: d.dueAt.toISOString(),
-    workingDays: d.workingDays,
-    startDate: d.startDate,
-    dueDate: d.dueDate,
-    basis: d.basis,
-    explanation: explainDeadline(d),
-  };
-}

@@ -21,7 +21,8 @@ import {
 } from '../../../../shared/policies';
 import { toCstDate } from '../../lib/calendar';
 import { presentUpload } from '../upload/upload.presenter';
-import { interpretationDeadline, presentDeadline, type InterpretationGap } from './policy-deadlines';
+import { presentDeadline } from '../../lib/deadline-view';
+import { interpretationDeadline, type InterpretationGap } from './policy-deadlines';
 import type { ConfidentialityReviewDoc, InterpretationDoc, PolicyCategoryDoc, PolicyDoc, PolicyHistoryDoc } from './policy.model';
 import type { CategoryWithCounts, InterpretationDetail, PolicyDetail, PolicyRelated, RelatedPolicy, StaffInterpretationDetail } from './policy.service';
 
