@@ -8,22 +8,15 @@ import type { ErrorReportCreate, ErrorReportResult } from '../../shared/error-re
 import type { DepartmentDoc } from '../../server/src/modules/department/department.model';
 import { auth, type TestApp, type TestStaff } from './app';
 import { nextSeq } from './factories';
+import { CLOCK_MOVING_TEST_ENV, cst } from './time';
 
 /**
  * Environment of 找错 test apps: per-minute write limits lifted (tests submit far more than a
  * person), and tokens that outlive the clock moves of deadline tests.
  */
-export const ERROR_REPORT_TEST_ENV: Record<string, string> = {
-  RATE_LIMIT_PER_USER: '1000000',
-  RATE_LIMIT_PER_IP: '1000000',
-  CITIZEN_TOKEN_TTL_SECONDS: String(90 * 86_400),
-  STAFF_TOKEN_TTL_SECONDS: String(30 * 86_400),
-};
+export const ERROR_REPORT_TEST_ENV: Record<string, string> = { ...CLOCK_MOVING_TEST_ENV };
 
-/** An instant given as China Standard Time wall-clock time: `cst('2026-09-30T10:00')`. */
-export function cst(local: string): number {
-  return Date.parse(`${local}:00+08:00`);
-}
+export { cst };
 
 /** A URL on a county site, unique per call unless a path is given. */
 export function siteUrl(path = `/xxgk/${nextSeq()}.html`): string {

@@ -8,23 +8,16 @@ import { DEFAULT_LETTER_SETTINGS, type LetterCreate, type LetterSettings, type L
 import type { DepartmentDoc } from '../../server/src/modules/department/department.model';
 import { auth, type TestApp, type TestStaff } from './app';
 import { nextSeq } from './factories';
+import { CLOCK_MOVING_TEST_ENV } from './time';
 
 /**
  * Environment of mailbox test apps: the platform's per-minute write limits are lifted (tests
  * write far more than a person; the mailbox's own daily cap is tested through its setting), and
  * tokens outlive the clock moves of deadline tests.
  */
-export const LETTER_TEST_ENV: Record<string, string> = {
-  RATE_LIMIT_PER_USER: '1000000',
-  RATE_LIMIT_PER_IP: '1000000',
-  CITIZEN_TOKEN_TTL_SECONDS: String(90 * 86_400),
-  STAFF_TOKEN_TTL_SECONDS: String(30 * 86_400),
-};
+export const LETTER_TEST_ENV: Record<string, string> = { ...CLOCK_MOVING_TEST_ENV };
 
-/** An instant given as China Standard Time wall-clock time: `cst('2026-09-30T10:00')`. */
-export function cst(local: string): number {
-  return Date.parse(`${local}:00+08:00`);
-}
+export { cst } from './time';
 
 /**
  * Saves the defaults with `patch` through the admin route (a new admin account is made for it).

@@ -10,22 +10,16 @@ import type { DepartmentDoc } from '../../server/src/modules/department/departme
 import { auth, type TestApp, type TestStaff } from './app';
 import { nextSeq } from './factories';
 import { pdfBytes, pngBytes, upload } from './platform-factories';
+import { CLOCK_MOVING_TEST_ENV, cst } from './time';
 
 /**
  * Environment of policy test apps: write limits lifted, tokens as long-lived as the configuration
  * allows (staff 30 days): tests that move the clock further issue tokens after moving it.
  */
-export const POLICY_TEST_ENV: Record<string, string> = {
-  RATE_LIMIT_PER_USER: '1000000',
-  RATE_LIMIT_PER_IP: '1000000',
-  CITIZEN_TOKEN_TTL_SECONDS: String(90 * 86_400),
-  STAFF_TOKEN_TTL_SECONDS: String(30 * 86_400),
-};
+export const POLICY_TEST_ENV: Record<string, string> = { ...CLOCK_MOVING_TEST_ENV };
 
 /** An instant given as China Standard Time wall-clock time: `cstAt('2026-09-30T10:00')`. */
-export function cstAt(local: string): number {
-  return Date.parse(`${local}:00+08:00`);
-}
+export const cstAt = cst;
 
 /** Valid `POST /api/admin/policies` input for a 规范性文件 with a unique title and 文号. */
 export function buildPolicy(overrides: Partial<PolicyCreate> = {}): PolicyCreate {

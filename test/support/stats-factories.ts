@@ -11,22 +11,15 @@ import { buildConsultation, closeNow, createOpen, opinionsOf, respond, standardA
 import { forwardReport, replyReport, siteUrl, submitReport } from './error-report-factories';
 import { act, submitLetter } from './letter-factories';
 import { interpretationIn, policyIn, step } from './policy-factories';
+import { CLOCK_MOVING_TEST_ENV, cst } from './time';
 
 /**
  * Write limits lifted (the scenario writes far more than a person), citizen tokens that outlive
  * the scenario (90 days); staff tokens last 30 days, so {@link at} re-signs the crew.
  */
-export const STATS_TEST_ENV: Record<string, string> = {
-  RATE_LIMIT_PER_USER: '1000000',
-  RATE_LIMIT_PER_IP: '1000000',
-  CITIZEN_TOKEN_TTL_SECONDS: String(90 * 86_400),
-  STAFF_TOKEN_TTL_SECONDS: String(30 * 86_400),
-};
+export const STATS_TEST_ENV: Record<string, string> = { ...CLOCK_MOVING_TEST_ENV };
 
-/** An instant given as China Standard Time wall-clock time: `cst('2026-09-30T10:00')`. */
-export function cst(local: string): number {
-  return Date.parse(`${local}:00+08:00`);
-}
+export { cst };
 
 /**
  * Staff for every channel (the shape the letter, 找错 and policy drivers take): office, reviewer,
