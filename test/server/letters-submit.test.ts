@@ -2,6 +2,7 @@
  * Writing a letter: validation, tracking numbers, deadlines on real holiday dates, repeated
  * submissions and Idempotency-Key, the daily cap, and the categories the form offers.
  */
+import { Types } from 'mongoose';
 import request from 'supertest';
 import { auth, createTestApp, createTestClock, type TestApp, type TestClock } from '../support/app';
 import { buildLetter, cst, LETTER_TEST_ENV, useLetterSettings } from '../support/letter-factories';
@@ -171,6 +172,22 @@ describe('POST /api/letters', () => {
       expect(ids.size).toBe(1);
       expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201]);
       expect(await t.models.Letter.countDocuments({ subject: input.subject })).toBe(1);
+    });
+
+    it('takes over the lock of an identical submission that died before writing its letter', async () => {
+      const input = buildLetter();
+      const token = await t.citizenToken('crashed-twin-writer');
+      const first = await post(token, input);
+      expect(first.status).toBe(201);
+      // As if another instance took the lock for a new identical submission and crashed at once:
+      // the lock names a letter that will never be written.
+      const lock = await t.models.LetterLock.findOne({ letterId: new Types.ObjectId(first.body.id as string) }).lean();
+      expect(lock).not.toBeNull();
+      await t.models.LetterLock.updateOne({ _id: lock!._id }, { $set: { letterId: new Types.ObjectId(), at: new Date(t.clock.now()) } });
+      const second = await post(token, input);
+      expect(second.status).toBe(201);
+      expect(second.body.id).not.toBe(first.body.id);
+      expect(await t.models.LetterLock.countDocuments({ _id: lock!._id, letterId: new Types.ObjectId(second.body.id as string) })).toBe(1);
     });
   });
 

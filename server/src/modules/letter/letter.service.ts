@@ -50,6 +50,8 @@ export type { LetterDepartmentFigures, LetterFigures, LetterMonthlyFigures } fro
 
 /** Prefix of tracking numbers (信箱): `XX20261123-0007`. */
 export const TRACKING_PREFIX = 'XX';
+/** How long an identical submission waits for the lock holder's letter before taking the lock over. */
+const LOCK_WAIT_MS = 10_000;
 /** Tracking numbers one instance reserves at a time (see nextTrackingNo). */
 export const TRACKING_BLOCK = 10;
 /** `_id` of the settings document. */
@@ -421,28 +423,46 @@ export function createLetterService({ models, db, clock, logger, services, confi
    * letter that was never written, `staleLetterId`). Returns the letter id holding a live lock
    * when someone else has it, or null when this submission now holds it.
    */
-  const takeContentLock = async (key: string, letterId: Types.ObjectId, at: Date, windowStart: Date, staleLetterId?: Types.ObjectId): Promise<Types.ObjectId | null> => {
+  const lockCollection = models.LetterLock.collection as unknown as mongo.Collection<LetterLockDoc>;
+
+  /**
+   * Takes the "identical submission" lock for this citizen and content: one atomic upsert that
+   * succeeds when no lock exists or the one there is older than the duplicate window (or, with
+   * `staleLetterId`, names that letter, which was never written). Returns the live lock when
+   * someone else holds it, or null when this submission now holds it.
+   */
+  const takeContentLock = async (key: string, letterId: Types.ObjectId, at: Date, windowStart: Date, staleLetterId?: Types.ObjectId): Promise<LetterLockDoc | null> => {
     const expired = staleLetterId ? { letterId: staleLetterId } : { at: { $lt: windowStart } };
     try {
       // The driver directly: on every submission's path, with nothing for mongoose to cast.
-      await (models.LetterLock.collection as unknown as mongo.Collection<LetterLockDoc>).updateOne({ _id: key, ...expired }, { $set: { letterId, at } }, { upsert: true });
+      await lockCollection.updateOne({ _id: key, ...expired }, { $set: { letterId, at } }, { upsert: true });
       return null;
     } catch (err) {
       // The upsert collided with a live lock on _id: that submission is the one to answer with.
       if (!isDuplicateKeyError(err)) throw err;
-      const live = await models.LetterLock.findById(key).lean<LetterLockDoc>();
-      return live?.letterId ?? null;
+      return lockCollection.findOne({ _id: key });
     }
   };
 
-  /** Waits briefly for a racing twin's letter to be written (it holds the lock, so it is coming). */
-  const awaitLetter = async (letterId: Types.ObjectId): Promise<LetterDoc | null> => {
-    for (let attempt = 0; attempt < 40; attempt++) {
-      const doc = await models.Letter.findById(letterId).lean<LetterDoc>();
-      if (doc) return doc;
+  /**
+   * Holds the content lock for this submission, or returns the letter of the identical submission
+   * that holds it. A holder that fails releases its lock; one that has not written its letter
+   * after {@link LOCK_WAIT_MS} of real time died in between, and its lock is taken over.
+   */
+  const acquireContentLock = async (key: string, letterId: Types.ObjectId, at: Date, windowStart: Date): Promise<LetterDoc | null> => {
+    const giveUpAt = performance.now() + LOCK_WAIT_MS;
+    for (;;) {
+      let holder = await takeContentLock(key, letterId, at, windowStart);
+      if (!holder) return null;
+      const twin = await models.Letter.findById(holder.letterId).lean<LetterDoc>();
+      if (twin) return twin;
+      if (performance.now() > giveUpAt) {
+        holder = await takeContentLock(key, letterId, at, windowStart, holder.letterId);
+        if (!holder) return null;
+        continue;
+      }
       await new Promise((r) => setTimeout(r, 25));
     }
-    return null;
   };
 
   const submitLetter: LetterService['submitLetter'] = async (actor, input, options = {}) => {
@@ -484,14 +504,8 @@ export function createLetterService({ models, db, clock, logger, services, confi
     const lockKey = `content:${actor.userId}:${contentHash}`;
     let lockHeld = false;
     if (replay.windowStart) {
-      let holder = await takeContentLock(lockKey, letterId, at, replay.windowStart);
-      if (holder) {
-        const twin = await awaitLetter(holder);
-        if (twin) return { letter: twin, now: at, created: false };
-        // The holder died before writing its letter: take its lock over.
-        holder = await takeContentLock(lockKey, letterId, at, replay.windowStart, holder);
-        if (holder) throw conflict('conflict');
-      }
+      const twin = await acquireContentLock(lockKey, letterId, at, replay.windowStart);
+      if (twin) return { letter: twin, now: at, created: false };
       lockHeld = true;
     }
     const releaseLock = async () => {
