@@ -106,7 +106,7 @@ describe('subscribe messages', () => {
     expect(sent.map((m) => m.templateId).sort()).toEqual(['tpl-accepted-0001', 'tpl-replied-0001']);
     const replied = sent.find((m) => m.templateId === 'tpl-replied-0001')!;
     expect(replied).toMatchObject({
-      page: `packages/letters/pages/detail/index?id=${id}`,
+      page: `packages/mailbox/pages/detail/index?id=${id}`,
       data: {
         character_string1: { value: trackingNo },
         thing2: { value: '关于老旧小区加装电梯的咨询' },

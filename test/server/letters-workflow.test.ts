@@ -247,7 +247,7 @@ describe('a letter from submission to reply', () => {
       ['letter_replied', 'tpl-replied-0001'],
     ]);
     expect(jobs[1]).toMatchObject({
-      page: `packages/letters/pages/detail/index?id=${id}`,
+      page: `packages/mailbox/pages/detail/index?id=${id}`,
       data: { character_string1: { value: trackingNo }, thing3: { value: expect.any(String) } },
     });
 

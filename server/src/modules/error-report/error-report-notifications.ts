@@ -19,7 +19,7 @@ export const ERROR_REPORT_OWNER_TYPE = 'error_report';
 
 /** The mini-program page showing one of the citizen's reports. */
 export function errorReportPage(reportId: string): string {
-  return `packages/error-reports/pages/detail/index?id=${reportId}`;
+  return `packages/error-report/pages/detail/index?id=${reportId}`;
 }
 
 /** Input of `services.notifications.notify` (its parameter type, kept structural here). */

@@ -15,7 +15,7 @@ import type { LetterDoc } from './letter.model';
 
 /** The mini-program page showing one of the writer's letters. */
 export function letterPage(letterId: string): string {
-  return `packages/letters/pages/detail/index?id=${letterId}`;
+  return `packages/mailbox/pages/detail/index?id=${letterId}`;
 }
 
 /** Input of `services.notifications.notify` (its parameter type, kept structural here). */
