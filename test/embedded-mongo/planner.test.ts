@@ -49,3 +49,16 @@ it('scans when no index applies (and says so)', async () => {
   await client.db('plan').collection('docs').findOne({ n: 77 });
   expect(server.engine.lastPlan.kind).toBe('scan');
 });
+
+it('serves $in on _id and on an indexed field from the index, examining only the listed documents', async () => {
+  const c = client.db('plan').collection('docs');
+  const some = await c.find({ code: { $in: ['C1', 'C2', 'C3'] } }).toArray();
+  expect(some.map((d) => d.n).sort((a, b) => a - b)).toEqual([1, 2, 3]);
+  expect(server.engine.lastPlan).toMatchObject({ kind: 'ids', index: 'code_1', examined: 3 });
+  const byId = await c.find({ _id: { $in: some.map((d) => d._id) } }).toArray();
+  expect(byId).toHaveLength(3);
+  expect(server.engine.lastPlan).toMatchObject({ kind: 'ids', index: '_id_', examined: 3 });
+  // The rest of the filter still applies to the candidates.
+  const filtered = await c.find({ code: { $in: ['C1', 'C2', 'C3'] }, status: 'open' }).toArray();
+  expect(filtered.map((d) => d.n).sort((a, b) => a - b)).toEqual([1, 3]);
+});

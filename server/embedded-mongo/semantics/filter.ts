@@ -836,3 +836,26 @@ export function equalityFieldsOf(filter: Doc | undefined): Map<string, unknown> 
   if (filter && isPlainObject(filter)) collect(filter);
   return out;
 }
+
+/**
+ * For the query planner: field → values for top-level `{ field: { $in: [scalars] } }` conditions
+ * (also inside a top-level `$and`). Every matching document holds one of the values at that
+ * path, so the union of the index entries for them is a superset of the matches. `$in` lists
+ * with a regex, an array or a sub-document are left out (they match in other ways).
+ */
+export function inFieldsOf(filter: Doc | undefined): Map<string, unknown[]> {
+  const out = new Map<string, unknown[]>();
+  const collect = (f: Doc): void => {
+    for (const k of Object.keys(f)) {
+      const v = f[k];
+      if (k === '$and') {
+        if (Array.isArray(v)) for (const sub of v) if (isPlainObject(sub)) collect(sub);
+        continue;
+      }
+      if (k.startsWith('$') || !isOperatorDoc(v) || !Array.isArray(v.$in)) continue;
+      if (v.$in.every((x: unknown) => isPlannableScalar(x))) out.set(k, v.$in as unknown[]);
+    }
+  };
+  if (filter && isPlainObject(filter)) collect(filter);
+  return out;
+}

@@ -5,7 +5,7 @@
  */
 export { compareValues, indexKeyOf, identical, bsonTypeName } from './bson-values';
 export { getPathValues } from './paths';
-export { compileFilter, equalityFieldsOf, matchedArrayPosition, type MatchDetails } from './filter';
+export { compileFilter, equalityFieldsOf, inFieldsOf, matchedArrayPosition, type MatchDetails } from './filter';
 export { compileSort } from './sort';
 export { applyProjection } from './projection';
 export { applyUpdate, buildUpsertDocument } from './update';

@@ -16,6 +16,7 @@ import {
   compileSort,
   equalityFieldsOf,
   getPathValues,
+  inFieldsOf,
   indexKeyOf,
   runPipeline,
 } from '../semantics';
@@ -499,6 +500,21 @@ export class Engine implements EngineApi {
       if (!bestIds || ids.size < bestIds.ids.size) bestIds = { ids, index: ix.name };
     }
     if (bestIds) return { kind: 'ids', ids: [...bestIds.ids], index: bestIds.index };
+    // `$in` on `_id` or on an index's first field (populate, "these ids"): the union of the
+    // index entries of each value, each document once.
+    const ins = inFieldsOf(filter);
+    if (ins.size > 0 && hint === undefined) {
+      const idValues = ins.get('_id');
+      if (idValues) return { kind: 'ids', ids: [...new Set(idValues.map((v) => indexKeyOf(v)))], index: '_id_' };
+      for (const ix of candidates) {
+        if (ix.partial || ix.sparse) continue;
+        const values = ins.get(ix.fields[0][0]);
+        if (!values) continue;
+        const ids = new Set<string>();
+        for (const v of values) for (const id of ix.idsWithFirstField(v)) ids.add(id);
+        return { kind: 'ids', ids, index: ix.name };
+      }
+    }
     if (candidates.length === 1 && candidates !== c.indexes) {
       const ix = candidates[0];
       if (!ix.sparse && !ix.partial) return { kind: 'walk', index: ix, prefix: [], reverse: false };
