@@ -36,7 +36,7 @@ export const ERROR_MESSAGES = {
   invalid_attachment: '附件无效或已被使用，请重新上传',
   content_risky: '内容含有违法违规信息，请修改后重新提交',
   // Director's mailbox (主任信箱).
-  idempotency_key_reused: '该请求编号已用于另一封信件，请勿重复使用',
+  idempotency_key_reused: '该请求编号已用于另一次提交，请勿重复使用',
   already_rated: '您已评价过该答复',
   follow_up_used: '每封信件只能追问一次',
   // Opinion collection (意见征集).

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DeadlineViewSchema, type DeadlineView } from './deadlines';
+import { IdempotentCreateHeadersSchema } from './idempotency';
 import { CursorQuerySchema, cursorPageSchema } from './pagination';
 import { boundedText, charCount, ObjectIdStringSchema, PhoneSchema } from './text';
 
@@ -217,16 +218,7 @@ export function letterSubmissionIssues(
 // Requests
 // ---------------------------------------------------------------------------------------------
 
-/**
- * `Idempotency-Key` header of `POST /api/letters`: the same key from the same citizen returns the
- * same letter; the mini-program makes one key per form it shows.
- */
-export const IdempotencyKeySchema = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9._:-]{8,128}$/, { message: '请求编号应为8至128位字母、数字或 . _ : -' });
-
-export const LetterCreateHeadersSchema = z.object({ 'idempotency-key': IdempotencyKeySchema.optional() });
+export const LetterCreateHeadersSchema = IdempotentCreateHeadersSchema;
 
 /** `?true|false` as query strings arrive. */
 const BooleanQuerySchema = z.enum(['true', 'false'], { error: '只能是 true 或 false' }).transform((v) => v === 'true');

@@ -212,6 +212,51 @@ describe('POST /api/error-reports: screenshots', () => {
   });
 });
 
+describe('POST /api/error-reports: Idempotency-Key', () => {
+  const keyed = (token: string, key: string, body: object) => submit(token, body).set('Idempotency-Key', key);
+
+  it('answers a retry with the same key and body with the same report (200), storing one, screenshots claimed once', async () => {
+    const shot = (await upload(t, alice, pngBytes(), 'retry.png')).body.id as string;
+    const input = buildErrorReport({ url: siteUrl(), screenshotIds: [shot] });
+    const first = await keyed(alice, 'er-form-0001', input);
+    expect(first.status).toBe(201);
+    const again = await keyed(alice, 'er-form-0001', input);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(await t.models.ErrorReport.countDocuments({ url: input.url })).toBe(1);
+    expect((await t.models.ErrorReport.findById(first.body.id).lean())?.idempotencyKey).toBe('er-form-0001');
+  });
+
+  it('refuses the same key with a different body: 409 idempotency_key_reused, storing nothing', async () => {
+    await keyed(alice, 'er-form-0002', buildErrorReport({ url: siteUrl() }));
+    const before = await t.models.ErrorReport.countDocuments();
+    const res = await keyed(alice, 'er-form-0002', buildErrorReport({ url: siteUrl() }));
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: 'idempotency_key_reused', message: '该请求编号已用于另一次提交，请勿重复使用' });
+    expect(await t.models.ErrorReport.countDocuments()).toBe(before);
+  });
+
+  it('keeps keys per citizen, and concurrent retries of one key store one report', async () => {
+    const input = buildErrorReport({ url: siteUrl() });
+    const mine = await keyed(alice, 'er-form-0003', input);
+    const theirs = await keyed(bob, 'er-form-0003', input);
+    expect([mine.status, theirs.status]).toEqual([201, 201]);
+    expect(theirs.body.id).not.toBe(mine.body.id);
+
+    const racing = buildErrorReport({ url: siteUrl() });
+    const answers = await Promise.all([1, 2, 3].map(() => keyed(alice, 'er-form-0004', racing)));
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 200, 201]);
+    expect(new Set(answers.map((r) => r.body.id)).size).toBe(1);
+    expect(await t.models.ErrorReport.countDocuments({ url: racing.url })).toBe(1);
+  });
+
+  it('checks the key: a malformed one is a validation error on the header', async () => {
+    const res = await keyed(alice, 'bad key!', buildErrorReport({ url: siteUrl() }));
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0]).toMatchObject({ in: 'headers', path: 'idempotency-key' });
+  });
+});
+
 describe('POST /api/error-reports: deadlines on the Chinese calendar', () => {
   async function deadlinesAt(local: string) {
     t.clock.set(cst(local));

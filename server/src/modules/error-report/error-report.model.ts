@@ -109,6 +109,9 @@ export interface ErrorReportDoc {
   repliedAt: Date | null;
   closedAt: Date | null;
   timeline: ErrorReportEventDoc[];
+  /** The citizen's `Idempotency-Key`, when sent, and a hash of the request it came with. */
+  idempotencyKey?: string;
+  requestHash?: string;
   submittedAt: Date;
   createdAt: Date;
   updatedAt: Date;
@@ -179,6 +182,8 @@ export const errorReportSchema = new Schema<ErrorReportDoc>(
     closedAt: { type: Date, default: null },
     timeline: { type: [eventSchema], default: [] },
     submittedAt: { type: Date, required: true },
+    idempotencyKey: { type: String },
+    requestHash: { type: String },
   },
   { collection: 'error_reports', timestamps: true, autoIndex: false },
 );
@@ -188,6 +193,8 @@ errorReportSchema.index(
   { unique: true, partialFilterExpression: { primary: true, open: true }, name: 'one_open_primary_per_problem' },
 );
 errorReportSchema.index({ trackingNo: 1 }, { unique: true });
+// One report per citizen and Idempotency-Key (only reports sent with a key carry the field).
+errorReportSchema.index({ userId: 1, idempotencyKey: 1 }, { unique: true, partialFilterExpression: { idempotencyKey: { $exists: true } } });
 errorReportSchema.index({ userId: 1, submittedAt: -1, _id: -1 });
 errorReportSchema.index({ submittedAt: -1, _id: -1 });
 errorReportSchema.index({ status: 1, submittedAt: -1 });

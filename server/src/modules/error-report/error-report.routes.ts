@@ -13,8 +13,9 @@ import {
   MyErrorReportPageSchema,
   MyErrorReportQuerySchema,
 } from '../../../../shared/error-reports';
+import { IdempotentCreateHeadersSchema } from '../../../../shared/idempotency';
 import { ObjectIdStringSchema } from '../../../../shared/text';
-import { defineRoute, defineRouteModule, staffAuth } from '../../lib/route';
+import { defineRoute, defineRouteModule, staffAuth, withStatus } from '../../lib/route';
 import {
   presentCreated,
   presentMyDetail,
@@ -38,13 +39,20 @@ export const errorReportRoutes = defineRouteModule({
         'Deadlines run from the submission: forward due 1 working day after it, reply due 3 working days after it ' +
         '(Chinese calendar, holidays and 调休 included), each with an explanation. A report on the same normalized URL ' +
         'and error type as an open report is linked to it (`linked: true`) and follows its state. Screenshots are ' +
-        'image uploads (`POST /api/uploads`), at most 5.',
+        'image uploads (`POST /api/uploads`), at most 5. With an `Idempotency-Key` this citizen already sent with ' +
+        'the same request, answers 200 with that report instead of creating another.',
       auth: 'citizen',
+      headers: IdempotentCreateHeadersSchema,
       body: ErrorReportCreateSchema,
       response: ErrorReportCreatedSchema,
       status: 201,
-      errors: ['invalid_attachment'],
-      handler: async ({ actor, input, services }) => presentCreated(await services.errorReports.submitReport(actor, input.body)),
+      otherStatuses: [200],
+      errors: ['invalid_attachment', 'idempotency_key_reused'],
+      handler: async ({ actor, input, services }) => {
+        const result = await services.errorReports.submitReport(actor, input.body, { idempotencyKey: input.headers['idempotency-key'] });
+        const body = presentCreated(result.report);
+        return result.created ? body : withStatus(200, body);
+      },
     }),
     defineRoute({
       method: 'get',

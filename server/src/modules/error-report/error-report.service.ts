@@ -9,6 +9,7 @@
  * index "one open primary per problem" makes concurrent submissions of one problem end with one
  * primary: the loser of the race gets E11000 and retries, finding the winner and linking to it.
  */
+import { createHash } from 'node:crypto';
 import { Types, type ClientSession } from 'mongoose';
 import {
   ERROR_REPORT_RESULT_LABELS,
@@ -24,7 +25,7 @@ import {
 import type { Actor, CitizenActor, StaffActor } from '../../lib/actor';
 import { calendarVersion, toCstDate } from '../../lib/calendar';
 import { afterCursorFilter, decodeCursor, pageOf, type CursorKey } from '../../lib/cursor';
-import { invalidState, isAppError, notFound, validationError } from '../../lib/errors';
+import { conflict, invalidState, isAppError, notFound, validationError } from '../../lib/errors';
 import { duplicateKeyFields, isDuplicateKeyError } from '../../lib/mongo-errors';
 import { cstMonthRange } from '../../lib/calendar-dates';
 import type { ServiceDeps } from '../../services';
@@ -58,10 +59,12 @@ export interface ErrorReportStaffView {
 export interface ErrorReportService {
   /**
    * Stores a citizen's report with its deadlines; links it to an open report of the same problem
-   * when there is one. Claims the screenshots (images only).
-   * @throws validation_error (URL, description bounds of this deployment), invalid_attachment
+   * when there is one. Claims the screenshots (images only). With an `Idempotency-Key` already
+   * used by this citizen for the same request, returns that report (`created: false`).
+   * @throws validation_error (URL, description bounds of this deployment), invalid_attachment,
+   *   idempotency_key_reused (the key came with a different request)
    */
-  submitReport(actor: CitizenActor, input: ErrorReportCreate): Promise<ErrorReportDoc>;
+  submitReport(actor: CitizenActor, input: ErrorReportCreate, options?: { idempotencyKey?: string }): Promise<{ report: ErrorReportDoc; created: boolean }>;
   /** The citizen's own reports, newest first. */
   listMyReports(actor: CitizenActor, query: MyErrorReportQuery): Promise<ErrorReportPage>;
   /** @throws not_found also for another citizen's report */
@@ -235,7 +238,22 @@ export function createErrorReportService({ models, config, clock, db, services }
   services.uploads.registerAccess(ERROR_REPORT_OWNER_TYPE, canAccessScreenshots);
 
   return {
-    async submitReport(actor, input) {
+    async submitReport(actor, input, options = {}) {
+      const { idempotencyKey } = options;
+      const requestHash = createHash('sha256')
+        .update(JSON.stringify([input.url.trim(), input.errorType, input.description, input.contact ?? null, [...(input.screenshotIds ?? [])].sort()]))
+        .digest('hex');
+      /** The report this key already created, if any. @throws idempotency_key_reused */
+      const replayOf = async (): Promise<ErrorReportDoc | null> => {
+        if (!idempotencyKey) return null;
+        const earlier = await Report.findOne({ userId: new Types.ObjectId(actor.userId), idempotencyKey }).lean<ErrorReportDoc>();
+        if (earlier && earlier.requestHash !== requestHash) throw conflict('idempotency_key_reused', { trackingNo: earlier.trackingNo });
+        return earlier;
+      };
+      // A repeated key answers before anything is checked or claimed again.
+      const earlier = await replayOf();
+      if (earlier) return { report: earlier, created: false };
+
       const url = normalizeReportUrl(input.url);
       const issues: { in: 'body'; path: string; message: string }[] = [];
       if (!url.ok) issues.push({ in: 'body', path: 'url', message: url.message });
@@ -280,6 +298,7 @@ export function createErrorReportService({ models, config, clock, db, services }
         repliedAt: null,
         closedAt: null,
         submittedAt: now,
+        ...(idempotencyKey ? { idempotencyKey, requestHash } : {}),
       };
 
       /** Inserts the report as the problem's primary, or as a duplicate of the open primary. */
@@ -349,15 +368,20 @@ export function createErrorReportService({ models, config, clock, db, services }
           });
           break;
         } catch (err) {
+          // The same Idempotency-Key won a race on the unique (userId, idempotencyKey) index: answer with it.
+          if (isDuplicateKeyError(err) && duplicateKeyFields(err).includes('idempotencyKey')) {
+            const winner = await replayOf();
+            if (winner) return { report: winner, created: false };
+          }
           // Lost the race for the primary slot (E11000 on the partial unique index) or the primary
           // closed meanwhile: look again. Any other duplicate key (tracking number) is a bug.
-          const raced = err instanceof PrimaryGone || (isDuplicateKeyError(err) && !duplicateKeyFields(err).includes('trackingNo'));
+          const raced = err instanceof PrimaryGone || (isDuplicateKeyError(err) && duplicateKeyFields(err).includes('normalizedUrl'));
           if (!raced || attempt >= MAX_SUBMIT_ATTEMPTS) throw err;
         }
       }
       const stored = await Report.findById(id).lean<ErrorReportDoc>();
       if (!stored) throw new Error(`error report ${id.toHexString()} vanished after insert`);
-      return stored;
+      return { report: stored, created: true };
     },
 
     async listMyReports(actor, query) {
