@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '意见征集', enablePullDownRefresh: true });

@@ -1,0 +1,5 @@
+export default definePageConfig({
+  navigationBarTitleText: '意见征集',
+  enablePullDownRefresh: true,
+  onReachBottomDistance: 100,
+});

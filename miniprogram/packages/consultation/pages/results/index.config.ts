@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '征集结果', enablePullDownRefresh: true });

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '找错详情', enablePullDownRefresh: true });

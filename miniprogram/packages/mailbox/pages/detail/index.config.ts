@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '信件详情', enablePullDownRefresh: true });

@@ -1,0 +1,5 @@
+export default definePageConfig({
+  navigationBarTitleText: '公开信件',
+  enablePullDownRefresh: true,
+  onReachBottomDistance: 100,
+});

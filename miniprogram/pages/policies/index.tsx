@@ -1,0 +1,89 @@
+/** 政策: published policies with keyword search and a category filter; pull to refresh, scroll for more. */
+import { useState } from 'react';
+import { Input, ScrollView, Text, View } from '@tarojs/components';
+import { Button } from '@nutui/nutui-react-taro';
+import type { PolicyPublicRow } from '@shared/policies';
+import { POLICY_LIMITS } from '@shared/policies';
+import { fetchPolicies, fetchPolicyCategories, type PolicyPage } from '../../api/policies';
+import { ErrorContainer } from '../../components/error-container';
+import { ListFooter } from '../../components/list-footer';
+import { PolicyRow } from '../../components/policy-row';
+import { useCursorList } from '../../hooks/use-cursor-list';
+import { useRemote } from '../../hooks/use-remote';
+import './index.scss';
+
+export default function PoliciesPage() {
+  const [draft, setDraft] = useState('');
+  const [q, setQ] = useState('');
+  const [category, setCategory] = useState<string | undefined>(undefined);
+  const categories = useRemote(fetchPolicyCategories, []);
+  const list = useCursorList<PolicyPublicRow, PolicyPage>((cursor) => fetchPolicies({ cursor, q: q || undefined, category }), [q, category]);
+
+  const search = () => setQ(draft.trim());
+
+  return (
+    <View className='page policies'>
+      <View className='searchbar policies__search'>
+        <Input
+          className='policies__input'
+          value={draft}
+          placeholder='搜索标题或文号'
+          confirmType='search'
+          maxlength={POLICY_LIMITS.searchMax}
+          aria-label='搜索政策'
+          onInput={(e) => setDraft(e.detail.value)}
+          onConfirm={search}
+        />
+        <Button className='policies__search-button' type='primary' size='small' onClick={search}>
+          搜索
+        </Button>
+      </View>
+      <ScrollView className='policies__cats' scrollX enhanced showScrollbar={false}>
+        <View className='policies__cats-row'>
+          <View className={`policies__cat${category === undefined ? ' policies__cat--on' : ''}`} role='button' onClick={() => setCategory(undefined)}>
+            <Text>全部</Text>
+          </View>
+          {categories.data?.items.map((c) => (
+            <View
+              key={c.key}
+              className={`policies__cat${category === c.key ? ' policies__cat--on' : ''}`}
+              role='button'
+              data-category={c.key}
+              onClick={() => setCategory(c.key)}
+            >
+              <Text>{c.name}</Text>
+            </View>
+          ))}
+        </View>
+      </ScrollView>
+      {q ? (
+        <View className='policies__hint'>
+          <Text>“{q}”的搜索结果</Text>
+          <View
+            className='policies__clear'
+            role='button'
+            onClick={() => {
+              setDraft('');
+              setQ('');
+            }}
+          >
+            <Text>清除</Text>
+          </View>
+        </View>
+      ) : null}
+      <ErrorContainer loading={list.loading} error={list.error} onRetry={() => void list.reload()}>
+        {list.items.map((p) => (
+          <PolicyRow key={p.id} policy={p} />
+        ))}
+        <ListFooter
+          count={list.items.length}
+          hasMore={list.hasMore}
+          loadingMore={list.loadingMore}
+          moreError={list.moreError}
+          onLoadMore={() => void list.loadMore()}
+          emptyText={q ? '没有找到相关政策，换个关键词试试' : '暂无政策文件'}
+        />
+      </ErrorContainer>
+    </View>
+  );
+}
