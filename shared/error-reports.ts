@@ -249,6 +249,24 @@ export const ErrorReportReplyViewSchema = z.object({
 });
 
 /** `POST /api/error-reports` answer. */
+/**
+ * `GET /api/error-reports/options`: what the report form offers and the bounds this deployment
+ * applies (the description bounds are configurable), so the form checks what the server checks.
+ */
+export const ErrorReportFormOptionsSchema = z.object({
+  types: z.array(z.object({ key: ErrorReportTypeSchema, label: z.string() })),
+  limits: z.object({
+    urlMax: z.number().int(),
+    descriptionMin: z.number().int(),
+    descriptionMax: z.number().int(),
+    screenshotsMax: z.number().int(),
+    contactMax: z.number().int(),
+  }),
+  /** Working days from submission: forwarded to the site's department, then replied. */
+  deadlines: z.object({ forwardWorkingDays: z.number().int(), replyWorkingDays: z.number().int() }),
+});
+export type ErrorReportFormOptions = z.infer<typeof ErrorReportFormOptionsSchema>;
+
 export const ErrorReportCreatedSchema = z.object({
   id: z.string(),
   trackingNo: z.string(),

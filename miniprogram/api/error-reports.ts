@@ -1,10 +1,12 @@
 /** 我为政府网站找错: typed calls of the citizen error-report routes (schemas from `shared/error-reports.ts`). */
 import {
   ErrorReportCreatedSchema,
+  ErrorReportFormOptionsSchema,
   MyErrorReportDetailSchema,
   MyErrorReportPageSchema,
   type ErrorReportCreate,
   type ErrorReportCreated,
+  type ErrorReportFormOptions,
   type MyErrorReportDetail,
 } from '@shared/error-reports';
 import type { z } from 'zod';
@@ -12,6 +14,11 @@ import { request } from './request';
 
 /** A page of my reports. */
 export type MyErrorReportPage = z.infer<typeof MyErrorReportPageSchema>;
+
+/** The form's error types, this deployment's bounds and the deadlines (public). */
+export function fetchErrorReportOptions(): Promise<ErrorReportFormOptions> {
+  return request({ path: '/api/error-reports/options', schema: ErrorReportFormOptionsSchema });
+}
 
 /**
  * Reports an error; screenshots are uploaded first (`uploadFile`) and sent as ids. The same

@@ -135,6 +135,10 @@ describe('POST /api/error-reports: the other fields', () => {
       expect(issues(long)).toEqual(['description: 问题描述最多20个字']);
       const ok = await request(strict.app).post('/api/error-reports').set(auth(token)).send(buildErrorReport({ description: '字'.repeat(20) }));
       expect(ok.status).toBe(201);
+      // The form learns the same bounds, without signing in.
+      const options = await request(strict.app).get('/api/error-reports/options');
+      expect(options.status).toBe(200);
+      expect(options.body.limits).toMatchObject({ descriptionMin: 10, descriptionMax: 20 });
     } finally {
       await strict.close();
     }
@@ -209,6 +213,17 @@ describe('POST /api/error-reports: screenshots', () => {
     expect(await t.models.ErrorReport.countDocuments()).toBe(before);
     // The refused files are still free: the PDF could go to a feature that takes PDFs.
     expect(await t.models.UploadFile.countDocuments({ _id: pdf, 'metadata.attachedTo': null })).toBe(1);
+  });
+});
+
+describe('GET /api/error-reports/options', () => {
+  it('offers the eight types with their labels, the default bounds and the deadlines, to anyone', async () => {
+    const res = await request(t.app).get('/api/error-reports/options');
+    expect(res.status).toBe(200);
+    expect(res.body.types.map((x: { key: string }) => x.key)).toEqual([...ERROR_REPORT_TYPES]);
+    expect(res.body.types[0]).toEqual({ key: 'typo', label: '错别字/内容错误' });
+    expect(res.body.limits).toEqual({ urlMax: 2000, descriptionMin: 5, descriptionMax: 500, screenshotsMax: 5, contactMax: 100 });
+    expect(res.body.deadlines).toEqual({ forwardWorkingDays: 1, replyWorkingDays: 3 });
   });
 });
 

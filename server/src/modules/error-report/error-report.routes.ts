@@ -7,6 +7,7 @@ import {
   AdminErrorReportSummarySchema,
   ErrorReportCreatedSchema,
   ErrorReportCreateSchema,
+  ErrorReportFormOptionsSchema,
   ErrorReportForwardSchema,
   ErrorReportReplySchema,
   MyErrorReportDetailSchema,
@@ -53,6 +54,15 @@ export const errorReportRoutes = defineRouteModule({
         const body = presentCreated(result.report);
         return result.created ? body : withStatus(200, body);
       },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/error-reports/options',
+      summary: 'The report form: error types with their labels, the bounds in force and the deadlines',
+      auth: 'public',
+      publicCache: { maxAgeSeconds: 60 },
+      response: ErrorReportFormOptionsSchema,
+      handler: ({ services }) => services.errorReports.formOptions(),
     }),
     defineRoute({
       method: 'get',

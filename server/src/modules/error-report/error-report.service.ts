@@ -12,11 +12,15 @@
 import { createHash } from 'node:crypto';
 import { Types, type ClientSession } from 'mongoose';
 import {
+  ERROR_REPORT_LIMITS,
   ERROR_REPORT_RESULT_LABELS,
+  ERROR_REPORT_TYPE_LABELS,
+  ERROR_REPORT_TYPES,
   contactKindOf,
   errorReportDescriptionSchema,
   type AdminErrorReportQuery,
   type ErrorReportCreate,
+  type ErrorReportFormOptions,
   type ErrorReportForward,
   type ErrorReportReply,
   type ErrorReportStatus,
@@ -30,7 +34,7 @@ import { duplicateKeyFields, isDuplicateKeyError } from '../../lib/mongo-errors'
 import { cstMonthRange } from '../../lib/calendar-dates';
 import type { ServiceDeps } from '../../services';
 import { freshDeadline } from '../../lib/deadline-view';
-import { isForwardOverdue, isLate, isReplyOverdue, reportDeadlines } from './error-report-deadlines';
+import { FORWARD_WORKING_DAYS, isForwardOverdue, isLate, isReplyOverdue, REPLY_WORKING_DAYS, reportDeadlines } from './error-report-deadlines';
 import { computeFigures, type ErrorReportMonthlyFigures, type ReportForFigures } from './error-report-stats';
 import { repliedNotification, ERROR_REPORT_OWNER_TYPE } from './error-report-notifications';
 import { normalizeReportUrl } from './error-report-url';
@@ -64,6 +68,8 @@ export interface ErrorReportService {
    * @throws validation_error (URL, description bounds of this deployment), invalid_attachment,
    *   idempotency_key_reused (the key came with a different request)
    */
+  /** The form's choices and this deployment's bounds (no database access). */
+  formOptions(): ErrorReportFormOptions;
   submitReport(actor: CitizenActor, input: ErrorReportCreate, options?: { idempotencyKey?: string }): Promise<{ report: ErrorReportDoc; created: boolean }>;
   /** The citizen's own reports, newest first. */
   listMyReports(actor: CitizenActor, query: MyErrorReportQuery): Promise<ErrorReportPage>;
@@ -238,6 +244,20 @@ export function createErrorReportService({ models, config, clock, db, services }
   services.uploads.registerAccess(ERROR_REPORT_OWNER_TYPE, canAccessScreenshots);
 
   return {
+    formOptions() {
+      return {
+        types: ERROR_REPORT_TYPES.map((key) => ({ key, label: ERROR_REPORT_TYPE_LABELS[key] })),
+        limits: {
+          urlMax: ERROR_REPORT_LIMITS.urlMax,
+          descriptionMin: descriptionBounds.min,
+          descriptionMax: descriptionBounds.max,
+          screenshotsMax: ERROR_REPORT_LIMITS.screenshotsMax,
+          contactMax: ERROR_REPORT_LIMITS.contactMax,
+        },
+        deadlines: { forwardWorkingDays: FORWARD_WORKING_DAYS, replyWorkingDays: REPLY_WORKING_DAYS },
+      };
+    },
+
     async submitReport(actor, input, options = {}) {
       const { idempotencyKey } = options;
       const requestHash = createHash('sha256')

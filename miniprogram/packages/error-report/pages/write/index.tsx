@@ -1,8 +1,9 @@
 /**
  * 我为政府网站找错 · 我要找错. The form is checked with the SAME rules as the server before it is
- * sent (`ErrorReportCreateSchema`, whose URL rule is `errorReportUrlProblem`, plus the default
- * description bounds), each message shown under its field; issues the server still finds (a
- * deployment may set other description bounds) are shown the same way. Screenshots are uploaded
+ * sent (`ErrorReportCreateSchema`, whose URL rule is `errorReportUrlProblem`, plus this
+ * deployment's description bounds from `GET /api/error-reports/options` — the defaults until they
+ * arrive, so the form never waits for them), each message shown under its field; issues the server
+ * still finds are shown the same way. Screenshots are uploaded
  * as they are chosen (`POST /api/uploads`, field `file`) and sent as ids. The subscribe request
  * is made first thing in the submit tap (WeChat only allows it there).
  */
@@ -18,15 +19,17 @@ import {
   errorReportDescriptionSchema,
   errorReportUrlProblem,
   type ErrorReportCreate,
+  type ErrorReportFormOptions,
   type ErrorReportType,
 } from '@shared/error-reports';
 import type { UploadView } from '@shared/uploads';
-import { createErrorReport } from '../../../../api/error-reports';
+import { createErrorReport, fetchErrorReportOptions } from '../../../../api/error-reports';
 import { toApiError } from '../../../../api/request';
 import { ChoiceChips } from '../../../../components/choice-chips';
 import { reportActionError, toastError } from '../../../../components/error-container/present';
 import { FormField } from '../../../../components/form-field';
 import { ImagePicker } from '../../../../components/image-picker';
+import { useRemote } from '../../../../hooks/use-remote';
 import { PAGES } from '../../../../routes';
 import { newIdempotencyKey } from '../../../../utils/format';
 import { fieldErrors, hasErrors, scrollToFirstError, serverFieldErrors, type FieldErrors } from '../../../../utils/form-errors';
@@ -46,15 +49,18 @@ const EMPTY: FormState = { url: '', errorType: '', description: '', contact: '' 
 /** Fields top to bottom, to scroll to the first one with an error. */
 const FIELD_ORDER = ['url', 'errorType', 'description', 'screenshotIds', 'contact'] as const;
 
-/** The deadlines of every report (shared/error-reports.ts; both counted from the submission). */
-const FORWARD_WORKING_DAYS = 1;
-const REPLY_WORKING_DAYS = 3;
-
-const TYPE_CHOICES = ERROR_REPORT_TYPES.map((value) => ({ value, label: ERROR_REPORT_TYPE_LABELS[value] }));
-
-/** The default bounds: no public route tells a deployment's own ones, the server checks those. */
-const DescriptionSchema = errorReportDescriptionSchema();
-const { descriptionMin, descriptionMax, screenshotsMax, contactMax } = ERROR_REPORT_LIMITS;
+/** What the form uses until the server's options arrive (or if they cannot be loaded). */
+const DEFAULT_OPTIONS: ErrorReportFormOptions = {
+  types: ERROR_REPORT_TYPES.map((key) => ({ key, label: ERROR_REPORT_TYPE_LABELS[key] })),
+  limits: {
+    urlMax: ERROR_REPORT_LIMITS.urlMax,
+    descriptionMin: ERROR_REPORT_LIMITS.descriptionMin,
+    descriptionMax: ERROR_REPORT_LIMITS.descriptionMax,
+    screenshotsMax: ERROR_REPORT_LIMITS.screenshotsMax,
+    contactMax: ERROR_REPORT_LIMITS.contactMax,
+  },
+  deadlines: { forwardWorkingDays: 1, replyWorkingDays: 3 },
+};
 
 /** The request body: empty optional fields are left out, as the schema expects. */
 function toInput(form: FormState, screenshots: readonly UploadView[]): Record<string, unknown> {
@@ -68,16 +74,20 @@ function toInput(form: FormState, screenshots: readonly UploadView[]): Record<st
 }
 
 /** Every problem of the form, by field, with the server's own rules and messages. */
-function validate(input: Record<string, unknown>): { errors: FieldErrors; data: ErrorReportCreate | null } {
+function validate(input: Record<string, unknown>, limits: ErrorReportFormOptions['limits']): { errors: FieldErrors; data: ErrorReportCreate | null } {
   const parsed = ErrorReportCreateSchema.safeParse(input);
   const issues: { path: readonly PropertyKey[] | string; message: string }[] = parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path, message: i.message }));
-  const description = DescriptionSchema.safeParse(input.description);
+  const description = errorReportDescriptionSchema(limits.descriptionMin, limits.descriptionMax).safeParse(input.description);
   if (!description.success) issues.push(...description.error.issues.map((i) => ({ path: 'description', message: i.message })));
   const errors = fieldErrors(issues);
   return { errors, data: parsed.success && !hasErrors(errors) ? parsed.data : null };
 }
 
 export default function ErrorReportWritePage() {
+  const remoteOptions = useRemote(fetchErrorReportOptions, []);
+  const options = remoteOptions.data ?? DEFAULT_OPTIONS;
+  const { descriptionMin, descriptionMax, screenshotsMax, contactMax, urlMax } = options.limits;
+  const typeChoices = options.types.map((t) => ({ value: t.key, label: t.label }));
   const [form, setForm] = useState<FormState>(EMPTY);
   const [screenshots, setScreenshots] = useState<UploadView[]>([]);
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -93,12 +103,12 @@ export default function ErrorReportWritePage() {
   const update = (patch: Partial<FormState>) => {
     const next = { ...form, ...patch };
     setForm(next);
-    if (attempted) setErrors(validate(toInput(next, screenshots)).errors);
+    if (attempted) setErrors(validate(toInput(next, screenshots), options.limits).errors);
   };
 
   const changeScreenshots = (next: UploadView[]) => {
     setScreenshots(next);
-    if (attempted) setErrors(validate(toInput(form, next)).errors);
+    if (attempted) setErrors(validate(toInput(form, next), options.limits).errors);
   };
 
   /** A pasted URL is checked as soon as the field is left, before the rest is filled in. */
@@ -149,7 +159,7 @@ export default function ErrorReportWritePage() {
       void Taro.showToast({ title: '截图上传中，请稍候', icon: 'none' });
       return;
     }
-    const { errors: found, data } = validate(toInput(form, screenshots));
+    const { errors: found, data } = validate(toInput(form, screenshots), options.limits);
     setAttempted(true);
     setErrors(found);
     if (!data) {
@@ -172,11 +182,11 @@ export default function ErrorReportWritePage() {
         </Text>
         <View className='erw__deadlines' data-testid='error-report-deadlines'>
           <View className='erw__deadline'>
-            <Text className='erw__deadline-days'>{FORWARD_WORKING_DAYS}个工作日内</Text>
+            <Text className='erw__deadline-days'>{options.deadlines.forwardWorkingDays}个工作日内</Text>
             <Text className='erw__deadline-what'>转交网站主办单位</Text>
           </View>
           <View className='erw__deadline'>
-            <Text className='erw__deadline-days'>{REPLY_WORKING_DAYS}个工作日内</Text>
+            <Text className='erw__deadline-days'>{options.deadlines.replyWorkingDays}个工作日内</Text>
             <Text className='erw__deadline-what'>答复处理结果</Text>
           </View>
         </View>
@@ -196,7 +206,7 @@ export default function ErrorReportWritePage() {
           className='ff-input erw__url'
           type='text'
           value={form.url}
-          maxlength={ERROR_REPORT_LIMITS.urlMax}
+          maxlength={urlMax}
           placeholder='https://'
           aria-label='出错网页网址'
           onInput={(e) => update({ url: e.detail.value })}
@@ -204,7 +214,7 @@ export default function ErrorReportWritePage() {
         />
       </FormField>
       <FormField name='errorType' label='错误类型' required error={errors.errorType}>
-        <ChoiceChips label='错误类型' choices={TYPE_CHOICES} value={form.errorType} onChange={(errorType) => update({ errorType })} />
+        <ChoiceChips label='错误类型' choices={typeChoices} value={form.errorType} onChange={(errorType) => update({ errorType })} />
       </FormField>
       <FormField name='description' label='问题描述' required error={errors.description} counter={{ value: form.description, max: descriptionMax, min: descriptionMin }}>
         <Textarea
