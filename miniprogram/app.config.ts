@@ -31,11 +31,12 @@ export default defineAppConfig({
     selectedColor: '#1a5fb4',
     backgroundColor: '#ffffff',
     borderStyle: 'black',
+    // 81×81 PNGs (WeChat: no SVG, ≤ 40 KB each), drawn by scripts/render-tabbar-icons.mjs.
     list: [
-      { pagePath: 'pages/index/index', text: '首页' },
-      { pagePath: 'pages/policies/index', text: '政策' },
-      { pagePath: 'pages/interact/index', text: '互动' },
-      { pagePath: 'pages/mine/index', text: '我的' },
+      { pagePath: 'pages/index/index', text: '首页', iconPath: 'assets/tabbar/home.png', selectedIconPath: 'assets/tabbar/home-active.png' },
+      { pagePath: 'pages/policies/index', text: '政策', iconPath: 'assets/tabbar/policy.png', selectedIconPath: 'assets/tabbar/policy-active.png' },
+      { pagePath: 'pages/interact/index', text: '互动', iconPath: 'assets/tabbar/interact.png', selectedIconPath: 'assets/tabbar/interact-active.png' },
+      { pagePath: 'pages/mine/index', text: '我的', iconPath: 'assets/tabbar/mine.png', selectedIconPath: 'assets/tabbar/mine-active.png' },
     ],
   },
   // Privacy-sensitive APIs (choosing images) need consent to the 隐私保护指引 first.
