@@ -4,6 +4,7 @@
  * remembers the answer). H5 has no such API: a consent dialog, remembered in local storage.
  */
 import Taro from '@tarojs/taro';
+import { showModal } from './modal';
 
 const H5_CONSENT_KEY = 'zwgk.privacyConsent';
 /** Bump when the guide changes materially, so H5 users are asked again. */
@@ -47,7 +48,7 @@ export async function ensurePrivacyConsent(): Promise<boolean> {
     });
   }
   if (await hasPrivacyConsent()) return true;
-  const answer = await Taro.showModal({
+  const answer = await showModal({
     title: '隐私保护指引',
     content: PRIVACY_SUMMARY,
     confirmText: '同意',

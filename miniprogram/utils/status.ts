@@ -1,5 +1,5 @@
 /** How each feature's states read as tags (see components/status-tag). */
-import type { ConsultationPhase } from '@shared/consultations';
+import type { ConsultationPhase, OpinionResult } from '@shared/consultations';
 import type { ErrorReportResult, ErrorReportStatus } from '@shared/error-reports';
 import type { LetterStatus } from '@shared/letters';
 import type { StatusTone } from '../components/status-tag';
@@ -51,4 +51,11 @@ export const CONSULTATION_TONE: Record<ConsultationPhase, StatusTone> = {
   open: 'progress',
   closed: 'neutral',
   feedback_published: 'done',
+};
+
+/** Adoption of an opinion (采纳情况): adopted is done, partly adopted partial, not adopted neutral. */
+export const OPINION_RESULT_TONE: Record<OpinionResult, StatusTone> = {
+  adopted: 'done',
+  partly_adopted: 'partial',
+  not_adopted: 'neutral',
 };

@@ -11,6 +11,7 @@ import { ApiError, toApiError } from '../../api/request';
 import { usePrivateFileLoader, type PrivateFileAuth } from '../../hooks/use-private-file';
 import { toastError } from '../error-container/present';
 import { formatFileSize } from '../../utils/format';
+import { showModal } from '../../utils/modal';
 import './index.scss';
 
 /** What the list needs of an attachment (UploadView and its feature variants); files are fetched by id. */
@@ -77,7 +78,7 @@ export function AttachmentList({ title = '附件', items, auth = 'optional' }: A
         const path = await files.load(item.id);
         if (tab) tab.location.href = path;
         else if (!window.open(path, '_blank')) {
-          void Taro.showModal({ title: '提示', content: '浏览器阻止了新窗口，请允许弹出窗口后重试', showCancel: false, confirmText: '知道了' });
+          void showModal({ title: '提示', content: '浏览器阻止了新窗口，请允许弹出窗口后重试', showCancel: false, confirmText: '知道了' });
         }
       } catch (e) {
         tab?.close();

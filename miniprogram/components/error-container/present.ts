@@ -7,6 +7,7 @@
 import Taro from '@tarojs/taro';
 import type { ErrorCode } from '@shared/errors';
 import { signIn, toApiError, type ApiError, type ApiErrorCode, type ClientErrorCode } from '../../api/request';
+import { showModal } from '../../utils/modal';
 
 /** What the UI does with an error. */
 export type ErrorPresentation = 'login' | 'page' | 'toast';
@@ -70,7 +71,7 @@ export function toastError(err: ApiError): void {
   if (err.message.length <= 14) {
     void Taro.showToast({ title: err.message, icon: 'none', duration: 2500 });
   } else {
-    void Taro.showModal({ title: '提示', content: err.message, showCancel: false, confirmText: '知道了' });
+    void showModal({ title: '提示', content: err.message, showCancel: false, confirmText: '知道了' });
   }
 }
 
@@ -84,7 +85,7 @@ export async function reportActionError(e: unknown): Promise<boolean> {
     toastError(err);
     return false;
   }
-  const answer = await Taro.showModal({ title: '需要登录', content: '登录后才能继续操作，是否现在登录？', confirmText: '登录', cancelText: '取消' });
+  const answer = await showModal({ title: '需要登录', content: '登录后才能继续操作，是否现在登录？', confirmText: '登录', cancelText: '取消' });
   if (!answer.confirm) return false;
   try {
     await signIn();

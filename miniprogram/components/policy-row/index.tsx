@@ -1,10 +1,10 @@
 /** One policy in a list: title, 文号, issuing body, date, validity and interpretation kinds. */
 import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
-import { Tag } from '@nutui/nutui-react-taro';
 import type { PolicyPublicRow } from '@shared/policies';
 import { PAGES } from '../../routes';
 import { formatDate } from '../../utils/format';
+import { ToneTag } from '../tone-tag';
 import { ValidityTag } from '../validity-tag';
 
 /** A tappable card opening the policy's detail. */
@@ -15,9 +15,9 @@ export function PolicyRow({ policy }: { policy: PolicyPublicRow }) {
       <View className='card__meta'>
         <ValidityTag validity={policy.validity} />
         {policy.interpretationKinds.map((k) => (
-          <Tag key={k.kind} type='default' background='#e8f0fb' color='#1a5fb4'>
+          <ToneTag key={k.kind} tone='blue'>
             {k.label}
-          </Tag>
+          </ToneTag>
         ))}
       </View>
       <View className='card__meta'>

@@ -2,10 +2,10 @@
  * 我的: sign-in state, the 消息 inbox with its unread count, my letters / responses / reports, and
  * the privacy guide with the consent state.
  */
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { Input, Text, View } from '@tarojs/components';
-import { Badge, Button, Cell } from '@nutui/nutui-react-taro';
+import { Badge, Button, Cell, CellGroup } from '@nutui/nutui-react-taro';
 import type { CitizenView } from '@shared/auth';
 import { fetchInbox } from '../../api/inbox';
 import { DEV_LOGIN, currentCitizen, signIn, signOut, switchDevUser, toApiError } from '../../api/request';
@@ -14,6 +14,7 @@ import { toastError } from '../../components/error-container/present';
 import { PAGES } from '../../routes';
 import { ensurePrivacyConsent, hasPrivacyConsent, openPrivacyGuide, recordH5Consent } from '../../utils/privacy';
 import { formatDate } from '../../utils/format';
+import { showModal } from '../../utils/modal';
 import './index.scss';
 
 export default function MinePage() {
@@ -62,7 +63,7 @@ export default function MinePage() {
       return;
     }
     if (consent) {
-      const answer = await Taro.showModal({ title: '撤回同意', content: '撤回后，提交来信或找错前将再次征求您的同意。', confirmText: '撤回' });
+      const answer = await showModal({ title: '撤回同意', content: '撤回后，提交来信或找错前将再次征求您的同意。', confirmText: '撤回' });
       if (answer.confirm) recordH5Consent(false);
     } else {
       await ensurePrivacyConsent();
@@ -101,27 +102,25 @@ export default function MinePage() {
           </>
         )}
       </View>
-      <View className='mine__group'>
-        <Cell
-          title='消息'
-          extra={unread ? <Badge value={unread} max={99} /> : undefined}
-          description='办理进度与答复通知'
-          clickable
-          onClick={() => go(PAGES.inbox)}
-        />
-        <Cell title='我的来信' clickable onClick={() => go(PAGES.myLetters)} />
-        <Cell title='我的意见' description='意见征集' clickable onClick={() => go(PAGES.myResponses)} />
-        <Cell title='我的找错' description='我为政府网站找错' clickable onClick={() => go(PAGES.myErrorReports)} />
-      </View>
-      <View className='mine__group'>
-        <Cell title='隐私保护指引' clickable onClick={() => openPrivacyGuide(PAGES.privacy)} />
-        <Cell
-          title='个人信息收集授权'
-          extra={<Text className={consent ? 'mine__ok' : 'muted'}>{consent === null ? '' : consent ? '已同意' : '未同意'}</Text>}
-          clickable
-          onClick={() => void toggleConsent()}
-        />
-      </View>
+      <CellGroup className='mine__group'>
+        {settingsRow({
+          title: '消息',
+          description: '办理进度与答复通知',
+          extra: unread ? <Badge className='mine__badge' value={unread} max={99} /> : undefined,
+          onClick: () => go(PAGES.inbox),
+        })}
+        {settingsRow({ title: '我的来信', onClick: () => go(PAGES.myLetters) })}
+        {settingsRow({ title: '我的意见', description: '意见征集', onClick: () => go(PAGES.myResponses) })}
+        {settingsRow({ title: '我的找错', description: '我为政府网站找错', onClick: () => go(PAGES.myErrorReports) })}
+      </CellGroup>
+      <CellGroup className='mine__group'>
+        {settingsRow({ title: '隐私保护指引', onClick: () => openPrivacyGuide(PAGES.privacy) })}
+        {settingsRow({
+          title: '个人信息收集授权',
+          extra: <Text className={consent ? 'mine__ok' : 'muted'}>{consent === null ? '' : consent ? '已同意' : '未同意'}</Text>,
+          onClick: () => void toggleConsent(),
+        })}
+      </CellGroup>
       {citizen ? (
         <View className='form-actions'>
           <Button className='primary-button' fill='outline' onClick={logout}>
@@ -130,5 +129,31 @@ export default function MinePage() {
         </View>
       ) : null}
     </View>
+  );
+}
+
+/**
+ * One row of a settings-style list, as on WeChat's own 设置 page: title (and a line of
+ * description), an optional value on the right, and a chevron saying it opens something.
+ * A function returning the Cell itself, not a component: CellGroup only recognises its direct
+ * Cell children to leave the divider off the last row.
+ */
+function settingsRow({ title, description, extra, onClick }: { title: string; description?: string; extra?: ReactNode; onClick: () => void }) {
+  return (
+    <Cell
+      className='mine__row'
+      title={title}
+      description={description}
+      extra={
+        <View className='mine__extra'>
+          {extra}
+          <View className='mine__chevron' aria-hidden />
+        </View>
+      }
+      align='center'
+      radius={0}
+      clickable
+      onClick={onClick}
+    />
   );
 }

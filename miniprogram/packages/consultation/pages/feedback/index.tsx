@@ -6,22 +6,17 @@
  */
 import Taro, { usePullDownRefresh } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
-import { Button, Tag } from '@nutui/nutui-react-taro';
-import type { OpinionResult } from '@shared/consultations';
+import { Button } from '@nutui/nutui-react-taro';
 import { fetchConsultationFeedback } from '../../../../api/consultations';
 import { ErrorContainer } from '../../../../components/error-container';
 import { Section } from '../../../../components/section';
+import { StatusTag } from '../../../../components/status-tag';
 import { useRemote } from '../../../../hooks/use-remote';
 import { loadById, useRouteId } from '../../../../hooks/use-route-id';
 import { PAGES } from '../../../../routes';
 import { formatDate } from '../../../../utils/format';
+import { OPINION_RESULT_TONE } from '../../../../utils/status';
 import './index.scss';
-
-const RESULT_TAG: Record<OpinionResult, 'success' | 'warning' | 'default'> = {
-  adopted: 'success',
-  partly_adopted: 'warning',
-  not_adopted: 'default',
-};
 
 export default function ConsultationFeedbackPage() {
   const id = useRouteId();
@@ -80,9 +75,7 @@ export default function ConsultationFeedbackPage() {
               {f.opinions.map((o, i) => (
                 <View key={`${o.questionId}-${i}`} className='cf__opinion'>
                   <View className='card__meta cf__opinion-meta'>
-                    <Tag type={RESULT_TAG[o.result]} plain>
-                      {o.resultLabel}
-                    </Tag>
+                    <StatusTag label={o.resultLabel} tone={OPINION_RESULT_TONE[o.result]} />
                     {o.count > 1 ? <Text>{o.count}条相同意见</Text> : null}
                     <Text>{o.questionTitle}</Text>
                   </View>

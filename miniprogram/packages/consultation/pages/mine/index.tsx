@@ -1,7 +1,6 @@
 /** 我的意见: my consultation responses with the adoption of my opinions once published. */
 import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
-import { Tag } from '@nutui/nutui-react-taro';
 import type { z } from 'zod';
 import type { MyResponseViewSchema } from '@shared/consultations';
 import { fetchMyResponses, type MyResponsePage } from '../../../../api/consultations';
@@ -11,7 +10,7 @@ import { StatusTag } from '../../../../components/status-tag';
 import { useCursorList } from '../../../../hooks/use-cursor-list';
 import { PAGES } from '../../../../routes';
 import { formatDateTime } from '../../../../utils/format';
-import { CONSULTATION_TONE } from '../../../../utils/status';
+import { CONSULTATION_TONE, OPINION_RESULT_TONE } from '../../../../utils/status';
 import './index.scss';
 
 type MyResponse = z.infer<typeof MyResponseViewSchema>;
@@ -35,9 +34,7 @@ export default function MyResponsesPage() {
                 <Text className='cm__text'>{o.text}</Text>
                 {o.decision ? (
                   <View className='cm__decision'>
-                    <Tag type={o.decision.result === 'not_adopted' ? 'default' : 'success'} plain>
-                      {o.decision.resultLabel}
-                    </Tag>
+                    <StatusTag label={o.decision.resultLabel} tone={OPINION_RESULT_TONE[o.decision.result]} />
                     <Text className='cm__reason'>{o.decision.reason}</Text>
                   </View>
                 ) : (

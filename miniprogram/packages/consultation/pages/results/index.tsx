@@ -6,13 +6,14 @@
  */
 import Taro, { usePullDownRefresh } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
-import { Tag } from '@nutui/nutui-react-taro';
 import type { ConsultationResults } from '@shared/consultations';
 import { fetchConsultationResults } from '../../../../api/consultations';
 import { ErrorContainer } from '../../../../components/error-container';
 import { Section } from '../../../../components/section';
+import { StatusTag } from '../../../../components/status-tag';
 import { useRemote } from '../../../../hooks/use-remote';
 import { loadById, useRouteId } from '../../../../hooks/use-route-id';
+import { OPINION_RESULT_TONE } from '../../../../utils/status';
 import './index.scss';
 
 type QuestionResult = ConsultationResults['questions'][number];
@@ -54,9 +55,7 @@ function QuestionResultView({ q, n }: { q: QuestionResult; n: number }) {
           q.adoptedQuotes.map((quote, i) => (
             <View key={`${i}-${quote.text}`} className='cr__quote'>
               <View className='card__meta cr__quote-meta'>
-                <Tag type={quote.result === 'adopted' ? 'success' : 'warning'} plain>
-                  {quote.resultLabel}
-                </Tag>
+                <StatusTag label={quote.resultLabel} tone={OPINION_RESULT_TONE[quote.result]} />
                 {quote.count > 1 ? <Text>{quote.count}条相同意见</Text> : null}
               </View>
               <Text className='cr__quote-text'>{quote.text}</Text>

@@ -7,7 +7,6 @@
  */
 import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
-import { Tag } from '@nutui/nutui-react-taro';
 import type { ErrorReportResult, MyErrorReportDetail } from '@shared/error-reports';
 import { fetchMyErrorReport } from '../../../../api/error-reports';
 import { AttachmentList } from '../../../../components/attachment-list';
@@ -106,9 +105,7 @@ function ReportView({ report: r, justSubmitted }: { report: MyErrorReportDetail;
         <Section title='处理结果'>
           <View className='erd__reply' data-testid='error-report-reply'>
             <View className='erd__reply-head'>
-              <Tag className={`erd__result erd__result--${r.reply.result}`} type={ERROR_REPORT_RESULT_TONE[r.reply.result] === 'done' ? 'success' : 'default'}>
-                {r.reply.resultLabel}
-              </Tag>
+              <StatusTag className={`erd__result erd__result--${r.reply.result}`} label={r.reply.resultLabel} tone={ERROR_REPORT_RESULT_TONE[r.reply.result]} />
               <Text className='muted'>{formatDateTime(r.reply.repliedAt)}</Text>
             </View>
             <Text className='erd__result-text'>{RESULT_TEXT[r.reply.result]}</Text>

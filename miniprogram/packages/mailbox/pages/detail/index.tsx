@@ -23,6 +23,7 @@ import { useRemote } from '../../../../hooks/use-remote';
 import { loadById, useRouteId } from '../../../../hooks/use-route-id';
 import { fieldErrors, serverFieldErrors, type FieldErrors } from '../../../../utils/form-errors';
 import { formatDateTime } from '../../../../utils/format';
+import { showModal } from '../../../../utils/modal';
 import { LETTER_TONE } from '../../../../utils/status';
 import './index.scss';
 
@@ -220,7 +221,7 @@ function FollowUpForm({ letter, onSent }: { letter: LetterCitizenView; onSent: (
       setErrors(fieldErrors(parsed.error.issues));
       return;
     }
-    const answer = await Taro.showModal({ title: '确认追问', content: '每封信件只能追问一次，确定提交吗？', confirmText: '提交' });
+    const answer = await showModal({ title: '确认追问', content: '每封信件只能追问一次，确定提交吗？', confirmText: '提交' });
     if (!answer.confirm) return;
     setErrors({});
     setBusy(true);

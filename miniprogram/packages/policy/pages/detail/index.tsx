@@ -6,7 +6,6 @@
 import { useState } from 'react';
 import Taro, { usePullDownRefresh } from '@tarojs/taro';
 import { Image, Text, Video, View } from '@tarojs/components';
-import { Tag } from '@nutui/nutui-react-taro';
 import { POLICY_CATALOG_FIELDS, POLICY_CATALOG_LABELS, type PolicyPublicView } from '@shared/policies';
 import type { z } from 'zod';
 import type { InterpretationPublicViewSchema, RelatedPolicyViewSchema } from '@shared/policies';
@@ -16,6 +15,7 @@ import { AttachmentList } from '../../../../components/attachment-list';
 import { ErrorContainer } from '../../../../components/error-container';
 import { RichContent } from '../../../../components/rich-content';
 import { Section } from '../../../../components/section';
+import { ToneTag } from '../../../../components/tone-tag';
 import { ValidityTag } from '../../../../components/validity-tag';
 import { useRemote } from '../../../../hooks/use-remote';
 import { loadById, useRouteId } from '../../../../hooks/use-route-id';
@@ -60,9 +60,7 @@ export default function PolicyDetailPage() {
               <Text className='pd__title'>{p.title}</Text>
               <View className='card__meta'>
                 <ValidityTag validity={p.validity} />
-                <Tag type='default' plain>
-                  {p.category.name}
-                </Tag>
+                <ToneTag tone='grey'>{p.category.name}</ToneTag>
               </View>
               <View className='pd__facts'>
                 {p.documentNumber ? <Fact label='文号' value={p.documentNumber} /> : null}
@@ -163,7 +161,7 @@ function InterpretationView({ item: i }: { item: Interpretation }) {
     <Section>
       <View className='pi' data-interpretation-kind={i.kind}>
         <View className='card__meta pi__meta'>
-          <Tag type='info'>{i.kindLabel}</Tag>
+          <ToneTag tone='blue'>{i.kindLabel}</ToneTag>
           <Text>{formatDate(i.publishedAt)}</Text>
         </View>
         <Text className='pi__title'>{i.title}</Text>
