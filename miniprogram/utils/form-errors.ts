@@ -4,7 +4,8 @@
  * stricter per-deployment limits). Each field shows its first message only, under the field.
  */
 import Taro from '@tarojs/taro';
-import type { ApiError } from '../api/request';
+import { toApiError, type ApiError } from '../api/request';
+import { reportActionError, toastError } from '../components/error-container/present';
 
 /** Field name → the Chinese message shown under it. */
 export type FieldErrors = Record<string, string>;
@@ -62,3 +63,24 @@ export function scrollToFirstError(errors: FieldErrors, order: readonly string[]
   if (!first) return;
   void Taro.pageScrollTo({ selector: `#${fieldElementId(first)}`, duration: 200, offsetTop: -80 }).catch(() => undefined);
 }
+
+/**
+ * What a form does when sending failed: issues the server found in the body go under their fields
+ * (scrolled to, with a toast), anything else is reported by code. Resolves true when the citizen
+ * signed in just now, so the caller sends the same data again.
+ */
+export async function handleSubmitFailure(
+  e: unknown,
+  form: { showErrors: (errors: FieldErrors) => void; order: readonly string[]; prefix?: string },
+): Promise<boolean> {
+  const err = toApiError(e);
+  const fromServer = serverFieldErrors(err, form.prefix);
+  if (hasErrors(fromServer)) {
+    form.showErrors(fromServer);
+    scrollToFirstError(fromServer, form.order);
+    toastError(err);
+    return false;
+  }
+  return reportActionError(err);
+}
+

@@ -1,21 +1,21 @@
 /** Under a cursor list: 加载中…, 加载更多 / 重试 (also a tap target for people who cannot scroll), or 没有更多了. */
 import { Text, View } from '@tarojs/components';
 import { Empty } from '@nutui/nutui-react-taro';
-import type { ApiError } from '../../api/request';
+import type { CursorList, CursorPage } from '../../hooks/use-cursor-list';
 import './index.scss';
 
-export interface ListFooterProps {
-  count: number;
-  hasMore: boolean;
-  loadingMore: boolean;
-  moreError: ApiError | null;
-  onLoadMore: () => void;
+export interface ListFooterProps<T> {
+  /** The list it ends (from useCursorList). */
+  list: Pick<CursorList<T, CursorPage<T>>, 'items' | 'hasMore' | 'loadingMore' | 'moreError' | 'loadMore'>;
   /** Shown when the list is empty. */
   emptyText: string;
 }
 
 /** The end of a list, or its empty state. */
-export function ListFooter({ count, hasMore, loadingMore, moreError, onLoadMore, emptyText }: ListFooterProps) {
+export function ListFooter<T>({ list, emptyText }: ListFooterProps<T>) {
+  const { hasMore, loadingMore, moreError } = list;
+  const count = list.items.length;
+  const onLoadMore = () => void list.loadMore();
   if (count === 0 && !hasMore) {
     // NutUI's default picture is a remote URL (fails offline and calls a third-party host): a
     // drawn one instead.

@@ -65,14 +65,7 @@ export default function InboxPage() {
             <Text className='inbox__at'>{formatDateTime(item.createdAt)}</Text>
           </View>
         ))}
-        <ListFooter
-          count={list.items.length}
-          hasMore={list.hasMore}
-          loadingMore={list.loadingMore}
-          moreError={list.moreError}
-          onLoadMore={() => void list.loadMore()}
-          emptyText='暂无消息'
-        />
+        <ListFooter list={list} emptyText='暂无消息' />
       </ErrorContainer>
     </View>
   );

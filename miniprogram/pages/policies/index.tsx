@@ -75,14 +75,7 @@ export default function PoliciesPage() {
         {list.items.map((p) => (
           <PolicyRow key={p.id} policy={p} />
         ))}
-        <ListFooter
-          count={list.items.length}
-          hasMore={list.hasMore}
-          loadingMore={list.loadingMore}
-          moreError={list.moreError}
-          onLoadMore={() => void list.loadMore()}
-          emptyText={q ? '没有找到相关政策，换个关键词试试' : '暂无政策文件'}
-        />
+        <ListFooter list={list} emptyText={q ? '没有找到相关政策，换个关键词试试' : '暂无政策文件'} />
       </ErrorContainer>
     </View>
   );

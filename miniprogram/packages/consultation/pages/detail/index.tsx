@@ -13,7 +13,7 @@ import { fetchConsultation, submitConsultationResponse } from '../../../../api/c
 import { toApiError } from '../../../../api/request';
 import { AttachmentList } from '../../../../components/attachment-list';
 import { ErrorContainer } from '../../../../components/error-container';
-import { reportActionError, toastError } from '../../../../components/error-container/present';
+import { toastError } from '../../../../components/error-container/present';
 import { FormField } from '../../../../components/form-field';
 import { OptionList } from '../../../../components/option-list';
 import { RatingInput } from '../../../../components/rating-input';
@@ -23,7 +23,7 @@ import { StatusTag } from '../../../../components/status-tag';
 import { useRemote } from '../../../../hooks/use-remote';
 import { loadById, useRouteId } from '../../../../hooks/use-route-id';
 import { PAGES } from '../../../../routes';
-import { fieldErrors, hasErrors, scrollToFirstError, serverFieldErrors, type FieldErrors } from '../../../../utils/form-errors';
+import { fieldErrors, type FieldErrors, handleSubmitFailure, hasErrors, scrollToFirstError } from '../../../../utils/form-errors';
 import { formatDate, formatDateTime } from '../../../../utils/format';
 import { CONSULTATION_TONE } from '../../../../utils/status';
 import { requestSubscriptions } from '../../../../utils/subscribe';
@@ -191,12 +191,7 @@ function SurveyForm({
         onAlreadyResponded();
         return;
       }
-      const fromServer = serverFieldErrors(err, 'answers');
-      if (hasErrors(fromServer)) {
-        setErrors(fromServer);
-        scrollToFirstError(fromServer, order);
-        toastError(err);
-      } else if (await reportActionError(err)) {
+      if (await handleSubmitFailure(err, { showErrors: setErrors, order, prefix: 'answers' })) {
         await send(answers, Promise.resolve());
       }
     } finally {

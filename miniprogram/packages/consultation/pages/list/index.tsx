@@ -59,14 +59,7 @@ export default function ConsultationListPage() {
             <Text className='cl__timing'>{timing(c)}</Text>
           </View>
         ))}
-        <ListFooter
-          count={list.items.length}
-          hasMore={list.hasMore}
-          loadingMore={list.loadingMore}
-          moreError={list.moreError}
-          onLoadMore={() => void list.loadMore()}
-          emptyText={status === 'open' ? '目前没有正在征集意见的事项' : '暂无已结束的意见征集'}
-        />
+        <ListFooter list={list} emptyText={status === 'open' ? '目前没有正在征集意见的事项' : '暂无已结束的意见征集'} />
       </ErrorContainer>
     </View>
   );

@@ -44,14 +44,7 @@ export default function MyResponsesPage() {
             ))}
           </View>
         ))}
-        <ListFooter
-          count={list.items.length}
-          hasMore={list.hasMore}
-          loadingMore={list.loadingMore}
-          moreError={list.moreError}
-          onLoadMore={() => void list.loadMore()}
-          emptyText='您还没有参与过意见征集'
-        />
+        <ListFooter list={list} emptyText='您还没有参与过意见征集' />
       </ErrorContainer>
     </View>
   );

@@ -55,14 +55,7 @@ export default function MyErrorReportsPage() {
             </View>
           );
         })}
-        <ListFooter
-          count={list.items.length}
-          hasMore={list.hasMore}
-          loadingMore={list.loadingMore}
-          moreError={list.moreError}
-          onLoadMore={() => void list.loadMore()}
-          emptyText='您还没有反映过网站问题'
-        />
+        <ListFooter list={list} emptyText='您还没有反映过网站问题' />
         {list.items.length === 0 && !list.hasMore ? (
           <View className='form-actions'>
             <Button className='primary-button erm__write' type='primary' onClick={() => void Taro.navigateTo({ url: PAGES.errorReportWrite })}>

@@ -24,15 +24,13 @@ import {
 } from '@shared/error-reports';
 import type { UploadView } from '@shared/uploads';
 import { createErrorReport, fetchErrorReportOptions } from '../../../../api/error-reports';
-import { toApiError } from '../../../../api/request';
 import { ChoiceChips } from '../../../../components/choice-chips';
-import { reportActionError, toastError } from '../../../../components/error-container/present';
 import { FormField } from '../../../../components/form-field';
 import { ImagePicker } from '../../../../components/image-picker';
 import { useRemote } from '../../../../hooks/use-remote';
 import { PAGES } from '../../../../routes';
 import { newIdempotencyKey } from '../../../../utils/format';
-import { fieldErrors, hasErrors, scrollToFirstError, serverFieldErrors, type FieldErrors } from '../../../../utils/form-errors';
+import { fieldErrors, type FieldErrors, handleSubmitFailure, hasErrors, scrollToFirstError } from '../../../../utils/form-errors';
 import { ensurePrivacyConsent } from '../../../../utils/privacy';
 import { requestSubscriptions } from '../../../../utils/subscribe';
 import './index.scss';
@@ -137,15 +135,12 @@ export default function ErrorReportWritePage() {
       const created = await createErrorReport(data, idempotencyKey.current);
       void Taro.redirectTo({ url: PAGES.errorReportDetail(created.id, { submitted: true }) });
     } catch (e) {
-      const err = toApiError(e);
-      const fromServer = serverFieldErrors(err);
-      if (hasErrors(fromServer)) {
+      const showErrors = (found: FieldErrors) => {
         setAttempted(true);
-        setErrors(fromServer);
-        scrollToFirstError(fromServer, FIELD_ORDER);
-        toastError(err);
-      } else if (await reportActionError(err)) {
-        // Signed in just now: send again.
+        setErrors(found);
+      };
+      if (await handleSubmitFailure(e, { showErrors, order: FIELD_ORDER })) {
+        // Signed in just now: send again (the same idempotency key keeps it one report).
         await send(data, Promise.resolve());
       }
     } finally {

@@ -9,11 +9,9 @@ import { Text, Textarea, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { LETTER_LIMITS, LetterFollowUpSchema, LetterRatingSchema, type LetterCitizenView } from '@shared/letters';
 import { fetchMyLetter, followUpLetter, rateLetter } from '../../../../api/letters';
-import { toApiError } from '../../../../api/request';
 import { AttachmentList } from '../../../../components/attachment-list';
 import { DeadlineExplain } from '../../../../components/deadline-explain';
 import { ErrorContainer } from '../../../../components/error-container';
-import { reportActionError, toastError } from '../../../../components/error-container/present';
 import { FormField } from '../../../../components/form-field';
 import { RatingInput } from '../../../../components/rating-input';
 import { Section } from '../../../../components/section';
@@ -21,7 +19,7 @@ import { StatusTag } from '../../../../components/status-tag';
 import { Timeline } from '../../../../components/timeline';
 import { useRemote } from '../../../../hooks/use-remote';
 import { loadById, useRouteId } from '../../../../hooks/use-route-id';
-import { fieldErrors, serverFieldErrors, type FieldErrors } from '../../../../utils/form-errors';
+import { fieldErrors, handleSubmitFailure, type FieldErrors } from '../../../../utils/form-errors';
 import { formatDateTime } from '../../../../utils/format';
 import { showModal } from '../../../../utils/modal';
 import { LETTER_TONE } from '../../../../utils/status';
@@ -170,14 +168,8 @@ function RateForm({ letter, onRated }: { letter: LetterCitizenView; onRated: (l:
       onRated(updated);
       void Taro.showToast({ title: '感谢您的评价', icon: 'success' });
     } catch (e) {
-      const err = toApiError(e);
-      const fromServer = serverFieldErrors(err);
-      if (Object.keys(fromServer).length > 0) {
-        setErrors(fromServer);
-        toastError(err);
-      } else {
-        await reportActionError(err);
-      }
+      // Signed in just now (true): the citizen taps again, the form is still filled in.
+      await handleSubmitFailure(e, { showErrors: setErrors, order: ['score', 'comment'] });
     } finally {
       setBusy(false);
     }
@@ -229,14 +221,8 @@ function FollowUpForm({ letter, onSent }: { letter: LetterCitizenView; onSent: (
       onSent(await followUpLetter(letter.id, parsed.data.content));
       void Taro.showToast({ title: '追问已提交', icon: 'success' });
     } catch (e) {
-      const err = toApiError(e);
-      const fromServer = serverFieldErrors(err);
-      if (Object.keys(fromServer).length > 0) {
-        setErrors(fromServer);
-        toastError(err);
-      } else {
-        await reportActionError(err);
-      }
+      // Signed in just now (true): the citizen taps again, the form is still filled in.
+      await handleSubmitFailure(e, { showErrors: setErrors, order: ['content'] });
     } finally {
       setBusy(false);
     }

@@ -46,14 +46,7 @@ export default function MyLettersPage() {
             {l.repliedAt ? <Text className='lm__replied'>已于 {formatDate(l.repliedAt)} 答复</Text> : null}
           </View>
         ))}
-        <ListFooter
-          count={list.items.length}
-          hasMore={list.hasMore}
-          loadingMore={list.loadingMore}
-          moreError={list.moreError}
-          onLoadMore={() => void list.loadMore()}
-          emptyText='您还没有写过信'
-        />
+        <ListFooter list={list} emptyText='您还没有写过信' />
         {list.items.length === 0 && !list.hasMore ? (
           <View className='form-actions'>
             <Button className='primary-button' type='primary' onClick={() => void Taro.navigateTo({ url: PAGES.letterWrite })}>

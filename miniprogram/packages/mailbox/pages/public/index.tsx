@@ -55,14 +55,7 @@ export default function PublicLettersPage() {
             </View>
           </View>
         ))}
-        <ListFooter
-          count={list.items.length}
-          hasMore={list.hasMore}
-          loadingMore={list.loadingMore}
-          moreError={list.moreError}
-          onLoadMore={() => void list.loadMore()}
-          emptyText={q ? '没有找到相关信件' : '暂无公开信件'}
-        />
+        <ListFooter list={list} emptyText={q ? '没有找到相关信件' : '暂无公开信件'} />
       </ErrorContainer>
     </View>
   );

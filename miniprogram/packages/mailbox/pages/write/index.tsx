@@ -11,15 +11,13 @@ import { Button, Switch } from '@nutui/nutui-react-taro';
 import { LetterCreateSchema, letterSubmissionIssues, type LetterCreate } from '@shared/letters';
 import type { UploadView } from '@shared/uploads';
 import { createLetter, fetchLetterCategories, type LetterCategories } from '../../../../api/letters';
-import { toApiError } from '../../../../api/request';
 import { ChoiceChips } from '../../../../components/choice-chips';
 import { ErrorContainer } from '../../../../components/error-container';
-import { reportActionError, toastError } from '../../../../components/error-container/present';
 import { FormField } from '../../../../components/form-field';
 import { ImagePicker } from '../../../../components/image-picker';
 import { useRemote } from '../../../../hooks/use-remote';
 import { PAGES } from '../../../../routes';
-import { fieldErrors, hasErrors, scrollToFirstError, serverFieldErrors, type FieldErrors } from '../../../../utils/form-errors';
+import { fieldErrors, type FieldErrors, handleSubmitFailure, hasErrors, scrollToFirstError } from '../../../../utils/form-errors';
 import { newIdempotencyKey } from '../../../../utils/format';
 import { ensurePrivacyConsent } from '../../../../utils/privacy';
 import { requestSubscriptions } from '../../../../utils/subscribe';
@@ -102,14 +100,11 @@ export default function LetterWritePage() {
       const created = await createLetter(data, idempotencyKey.current);
       void Taro.redirectTo({ url: PAGES.letterSubmitted(created.id) });
     } catch (e) {
-      const err = toApiError(e);
-      const fromServer = serverFieldErrors(err);
-      if (hasErrors(fromServer)) {
+      const showErrors = (found: FieldErrors) => {
         setAttempted(true);
-        setErrors(fromServer);
-        scrollToFirstError(fromServer, FIELD_ORDER);
-        toastError(err);
-      } else if (await reportActionError(err)) {
+        setErrors(found);
+      };
+      if (await handleSubmitFailure(e, { showErrors, order: FIELD_ORDER })) {
         // Signed in just now: send again (the same idempotency key keeps it one letter).
         await send(data, Promise.resolve());
       }
