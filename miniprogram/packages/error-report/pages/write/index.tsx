@@ -7,7 +7,7 @@
  * as they are chosen (`POST /api/uploads`, field `file`) and sent as ids. The subscribe request
  * is made first thing in the submit tap (WeChat only allows it there).
  */
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Input, Text, Textarea, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
@@ -28,11 +28,9 @@ import { ChoiceChips } from '../../../../components/choice-chips';
 import { FormField } from '../../../../components/form-field';
 import { ImagePicker } from '../../../../components/image-picker';
 import { useRemote } from '../../../../hooks/use-remote';
+import { useSubmission } from '../../../../hooks/use-submission';
 import { PAGES } from '../../../../routes';
-import { newIdempotencyKey } from '../../../../utils/format';
-import { fieldErrors, type FieldErrors, handleSubmitFailure, hasErrors, scrollToFirstError } from '../../../../utils/form-errors';
-import { ensurePrivacyConsent } from '../../../../utils/privacy';
-import { requestSubscriptions } from '../../../../utils/subscribe';
+import { fieldErrors, type FieldErrors, hasErrors } from '../../../../utils/form-errors';
 import './index.scss';
 
 interface FormState {
@@ -92,11 +90,6 @@ export default function ErrorReportWritePage() {
   // Before the first submit tap fields are not judged while typing; afterwards errors follow the input.
   const [attempted, setAttempted] = useState(false);
   const [uploading, setUploading] = useState(false);
-  const [submitting, setSubmitting] = useState(false);
-  // Set synchronously in the tap: a double tap before the re-render must not send two reports.
-  const inFlight = useRef(false);
-  // One key per form shown: a retry after a lost answer returns the same report, not a second one.
-  const idempotencyKey = useRef(newIdempotencyKey());
 
   const update = (patch: Partial<FormState>) => {
     const next = { ...form, ...patch };
@@ -122,52 +115,22 @@ export default function ErrorReportWritePage() {
     });
   };
 
-  const send = async (data: ErrorReportCreate, waitForSubscribe: Promise<void>): Promise<void> => {
-    setSubmitting(true);
-    try {
-      await waitForSubscribe;
-      // A contact and screenshots are personal data: consent to the 隐私保护指引 first.
-      const personal = Boolean(data.contact || data.screenshotIds?.length);
-      if (personal && !(await ensurePrivacyConsent())) {
-        void Taro.showToast({ title: '需同意隐私保护指引后提交', icon: 'none' });
-        return;
-      }
-      const created = await createErrorReport(data, idempotencyKey.current);
+  const { submit, submitting } = useSubmission<ErrorReportCreate>({
+    check: () => validate(toInput(form, screenshots), options.limits),
+    showErrors: (found) => {
+      setAttempted(true);
+      setErrors(found);
+    },
+    order: FIELD_ORDER,
+    subscribe: ['error_report_replied'],
+    // A contact and screenshots are personal data: consent to the 隐私保护指引 first.
+    personal: (data) => Boolean(data.contact || data.screenshotIds?.length),
+    waitMessage: uploading ? '截图上传中，请稍候' : null,
+    send: async (data, idempotencyKey) => {
+      const created = await createErrorReport(data, idempotencyKey);
       void Taro.redirectTo({ url: PAGES.errorReportDetail(created.id, { submitted: true }) });
-    } catch (e) {
-      const showErrors = (found: FieldErrors) => {
-        setAttempted(true);
-        setErrors(found);
-      };
-      if (await handleSubmitFailure(e, { showErrors, order: FIELD_ORDER })) {
-        // Signed in just now: send again (the same idempotency key keeps it one report).
-        await send(data, Promise.resolve());
-      }
-    } finally {
-      setSubmitting(false);
-    }
-  };
-
-  const submit = () => {
-    if (inFlight.current) return;
-    if (uploading) {
-      void Taro.showToast({ title: '截图上传中，请稍候', icon: 'none' });
-      return;
-    }
-    const { errors: found, data } = validate(toInput(form, screenshots), options.limits);
-    setAttempted(true);
-    setErrors(found);
-    if (!data) {
-      scrollToFirstError(found, FIELD_ORDER);
-      return;
-    }
-    // Synchronously inside the tap: WeChat refuses the subscribe dialog after an await.
-    const subscribed = requestSubscriptions(['error_report_replied']);
-    inFlight.current = true;
-    void send(data, subscribed).finally(() => {
-      inFlight.current = false;
-    });
-  };
+    },
+  });
 
   return (
     <View className='page erw'>

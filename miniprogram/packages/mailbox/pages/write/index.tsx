@@ -4,7 +4,7 @@
  * each message shown under its field; issues the server still finds are shown the same way. The
  * subscribe request is made first thing in the submit tap (WeChat only allows it there).
  */
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Input, Text, Textarea, View } from '@tarojs/components';
 import { Button, Switch } from '@nutui/nutui-react-taro';
@@ -16,11 +16,9 @@ import { ErrorContainer } from '../../../../components/error-container';
 import { FormField } from '../../../../components/form-field';
 import { ImagePicker } from '../../../../components/image-picker';
 import { useRemote } from '../../../../hooks/use-remote';
+import { useSubmission } from '../../../../hooks/use-submission';
 import { PAGES } from '../../../../routes';
-import { fieldErrors, type FieldErrors, handleSubmitFailure, hasErrors, scrollToFirstError } from '../../../../utils/form-errors';
-import { newIdempotencyKey } from '../../../../utils/format';
-import { ensurePrivacyConsent } from '../../../../utils/privacy';
-import { requestSubscriptions } from '../../../../utils/subscribe';
+import { fieldErrors, type FieldErrors, hasErrors } from '../../../../utils/form-errors';
 import './index.scss';
 
 interface FormState {
@@ -77,9 +75,6 @@ export default function LetterWritePage() {
   // Before the first submit tap fields are not judged while typing; afterwards errors follow the input.
   const [attempted, setAttempted] = useState(false);
   const [uploading, setUploading] = useState(false);
-  const [submitting, setSubmitting] = useState(false);
-  // One key per form shown: a repeated tap or a retry after a lost answer returns the same letter.
-  const idempotencyKey = useRef(newIdempotencyKey());
 
   const update = (patch: Partial<FormState>) => {
     const next = { ...form, ...patch };
@@ -87,49 +82,22 @@ export default function LetterWritePage() {
     if (attempted) setErrors(validate(toInput(next, attachments), rules.data).errors);
   };
 
-  const send = async (data: LetterCreate, waitForSubscribe: Promise<void>) => {
-    setSubmitting(true);
-    try {
-      await waitForSubscribe;
-      // Contact details and images are personal data: consent to the 隐私保护指引 first.
-      const personal = Boolean(data.contactName || data.contactPhone || data.attachmentIds?.length);
-      if (personal && !(await ensurePrivacyConsent())) {
-        void Taro.showToast({ title: '需同意隐私保护指引后提交', icon: 'none' });
-        return;
-      }
-      const created = await createLetter(data, idempotencyKey.current);
+  const { submit, submitting } = useSubmission<LetterCreate>({
+    check: () => validate(toInput(form, attachments), rules.data),
+    showErrors: (found) => {
+      setAttempted(true);
+      setErrors(found);
+    },
+    order: FIELD_ORDER,
+    subscribe: ['letter_accepted', 'letter_replied'],
+    // Contact details and images are personal data: consent to the 隐私保护指引 first.
+    personal: (data) => Boolean(data.contactName || data.contactPhone || data.attachmentIds?.length),
+    waitMessage: uploading ? '图片上传中，请稍候' : null,
+    send: async (data, idempotencyKey) => {
+      const created = await createLetter(data, idempotencyKey);
       void Taro.redirectTo({ url: PAGES.letterSubmitted(created.id) });
-    } catch (e) {
-      const showErrors = (found: FieldErrors) => {
-        setAttempted(true);
-        setErrors(found);
-      };
-      if (await handleSubmitFailure(e, { showErrors, order: FIELD_ORDER })) {
-        // Signed in just now: send again (the same idempotency key keeps it one letter).
-        await send(data, Promise.resolve());
-      }
-    } finally {
-      setSubmitting(false);
-    }
-  };
-
-  const submit = () => {
-    if (submitting) return;
-    if (uploading) {
-      void Taro.showToast({ title: '图片上传中，请稍候', icon: 'none' });
-      return;
-    }
-    const { errors: found, data } = validate(toInput(form, attachments), rules.data);
-    setAttempted(true);
-    setErrors(found);
-    if (!data) {
-      scrollToFirstError(found, FIELD_ORDER);
-      return;
-    }
-    // Synchronously inside the tap: WeChat refuses the subscribe dialog after an await.
-    const subscribed = requestSubscriptions(['letter_accepted', 'letter_replied']);
-    void send(data, subscribed);
-  };
+    },
+  });
 
   const categories = rules.data?.items ?? [];
   const chosen = categories.find((c) => c.key === form.category);
