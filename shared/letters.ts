@@ -22,6 +22,7 @@ export const LETTER_LIMITS = {
   replyMax: 5000,
   followUpMin: 10,
   followUpMax: 1000,
+  searchMax: 50,
 } as const;
 
 /**
@@ -227,7 +228,11 @@ export const LetterMineQuerySchema = CursorQuerySchema;
 export type LetterMineQuery = z.infer<typeof LetterMineQuerySchema>;
 
 /** Search text: user input, matched literally (never as a pattern). */
-const SearchTextSchema = z.string().trim().min(1, { message: '请输入搜索内容' }).max(50, { message: '搜索内容最多50个字' });
+const SearchTextSchema = z
+  .string()
+  .trim()
+  .min(1, { message: '请输入搜索内容' })
+  .max(LETTER_LIMITS.searchMax, { message: `搜索内容最多${LETTER_LIMITS.searchMax}个字` });
 
 export const LetterPublicQuerySchema = CursorQuerySchema.extend({
   category: z.string().trim().min(1).max(32).optional(),

@@ -1,43 +1,26 @@
 /** 政策: published policies with keyword search and a category filter; pull to refresh, scroll for more. */
 import { useState } from 'react';
-import { Input, ScrollView, Text, View } from '@tarojs/components';
-import { Button } from '@nutui/nutui-react-taro';
+import { ScrollView, Text, View } from '@tarojs/components';
 import type { PolicyPublicRow } from '@shared/policies';
 import { POLICY_LIMITS } from '@shared/policies';
 import { fetchPolicies, fetchPolicyCategories, type PolicyPage } from '../../api/policies';
 import { ErrorContainer } from '../../components/error-container';
 import { ListFooter } from '../../components/list-footer';
 import { PolicyRow } from '../../components/policy-row';
+import { SearchBar } from '../../components/search-bar';
 import { useCursorList } from '../../hooks/use-cursor-list';
 import { useRemote } from '../../hooks/use-remote';
 import './index.scss';
 
 export default function PoliciesPage() {
-  const [draft, setDraft] = useState('');
   const [q, setQ] = useState('');
   const [category, setCategory] = useState<string | undefined>(undefined);
   const categories = useRemote(fetchPolicyCategories, []);
   const list = useCursorList<PolicyPublicRow, PolicyPage>((cursor) => fetchPolicies({ cursor, q: q || undefined, category }), [q, category]);
 
-  const search = () => setQ(draft.trim());
-
   return (
     <View className='page policies'>
-      <View className='searchbar policies__search'>
-        <Input
-          className='policies__input'
-          value={draft}
-          placeholder='搜索标题或文号'
-          confirmType='search'
-          maxlength={POLICY_LIMITS.searchMax}
-          aria-label='搜索政策'
-          onInput={(e) => setDraft(e.detail.value)}
-          onConfirm={search}
-        />
-        <Button className='policies__search-button' type='primary' size='small' onClick={search}>
-          搜索
-        </Button>
-      </View>
+      <SearchBar placeholder='搜索标题或文号' maxLength={POLICY_LIMITS.searchMax} label='搜索政策' query={q} onSearch={setQ} />
       <ScrollView className='policies__cats' scrollX enhanced showScrollbar={false}>
         <View className='policies__cats-row'>
           <View className={`policies__cat${category === undefined ? ' policies__cat--on' : ''}`} role='button' onClick={() => setCategory(undefined)}>
@@ -62,10 +45,7 @@ export default function PoliciesPage() {
           <View
             className='policies__clear'
             role='button'
-            onClick={() => {
-              setDraft('');
-              setQ('');
-            }}
+            onClick={() => setQ('')}
           >
             <Text>清除</Text>
           </View>

@@ -4,44 +4,24 @@
  */
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
-import { Input, Text, View } from '@tarojs/components';
-import { Button } from '@nutui/nutui-react-taro';
-import type { LetterPublicView } from '@shared/letters';
+import { Text, View } from '@tarojs/components';
+import { LETTER_LIMITS, type LetterPublicView } from '@shared/letters';
 import { fetchPublicLetters, type LetterPublicPage } from '../../../../api/letters';
 import { ErrorContainer } from '../../../../components/error-container';
 import { ListFooter } from '../../../../components/list-footer';
+import { SearchBar } from '../../../../components/search-bar';
 import { useCursorList } from '../../../../hooks/use-cursor-list';
 import { PAGES } from '../../../../routes';
 import { formatDate } from '../../../../utils/format';
 import './index.scss';
 
-/** The server's search limit (`LetterPublicQuerySchema`). */
-const SEARCH_MAX = 50;
-
 export default function PublicLettersPage() {
-  const [draft, setDraft] = useState('');
   const [q, setQ] = useState('');
   const list = useCursorList<LetterPublicView, LetterPublicPage>((cursor) => fetchPublicLetters({ cursor, q: q || undefined }), [q]);
 
-  const search = () => setQ(draft.trim());
-
   return (
     <View className='page lp'>
-      <View className='searchbar lp__search'>
-        <Input
-          className='lp__input'
-          value={draft}
-          placeholder='搜索标题或内容'
-          confirmType='search'
-          maxlength={SEARCH_MAX}
-          aria-label='搜索公开信件'
-          onInput={(e) => setDraft(e.detail.value)}
-          onConfirm={search}
-        />
-        <Button type='primary' size='small' onClick={search}>
-          搜索
-        </Button>
-      </View>
+      <SearchBar placeholder='搜索标题或内容' maxLength={LETTER_LIMITS.searchMax} label='搜索公开信件' query={q} onSearch={setQ} />
       <Text className='lp__note muted'>以下信件经来信人同意公开，姓名、电话、证件号码、地址等个人信息已隐去。</Text>
       <ErrorContainer loading={list.loading} error={list.error} onRetry={() => void list.reload()} hasData={list.items.length > 0}>
         {list.items.map((l) => (
