@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { z } from 'zod';
-import { ConsultationPublicViewSchema, StaffResponseListSchema } from '../../shared/consultations';
+import { ConsultationFeedbackSchema, ConsultationPublicViewSchema, StaffOpinionListSchema, StaffResponseListSchema } from '../../shared/consultations';
 import { call, citizenToken, createCrew, uniqueSuffix, type Crew } from './support/api';
 import { control, field, fieldError, gotoPage, modal, openPhone, screenshot, toast, visible, visibleText, type PhoneBrowser } from './support/browser';
 
@@ -140,3 +140,37 @@ describe('意见征集: one response per person', () => {
     await expect(visibleText(page, '已参与').count()).resolves.toBe(1);
   });
 });
+
+describe('采纳情况: the adoption feedback reaches the respondent', () => {
+  const REASON = '已在第十二条增加夜间停车优惠条款。';
+  const SUMMARY = '本次征集共收到意见1条，采纳1条，已据此修改草案第十二条。';
+
+  it('shows 采纳 with the reason in 我的意见 and the published report after staff close, decide and publish', async () => {
+    // Staff: close the consultation, decide the one opinion, publish the report.
+    await call('POST', `/api/admin/consultations/${consultationId}/close`, CreatedSchema, { token: crew.office, body: {} });
+    const opinions = await call('GET', `/api/admin/consultations/${consultationId}/opinions`, StaffOpinionListSchema, { token: crew.office });
+    expect(opinions.items.map((o) => o.text)).toEqual([OPINION]);
+    await call('POST', `/api/admin/consultations/${consultationId}/opinions/${opinions.items[0]?.id}/decision`, CreatedSchema, {
+      token: crew.office,
+      body: { result: 'adopted', reason: REASON },
+    });
+    await call('POST', `/api/admin/consultations/${consultationId}/feedback/publish`, CreatedSchema, { token: crew.office, body: { summary: SUMMARY } });
+
+    const { page } = phone;
+    await gotoPage(page, '/packages/consultation/pages/mine/index');
+    const mine = visible(page, '.cm__opinion').filter({ hasText: OPINION });
+    await mine.waitFor();
+    await expect(mine.locator('.cm__decision').textContent()).resolves.toBe(`采纳${REASON}`);
+    await screenshot(page, 'consultation-5-my-opinion-adopted');
+
+    await gotoPage(page, `/packages/consultation/pages/feedback/index?id=${consultationId}`);
+    await visibleText(page, SUMMARY).waitFor();
+    const decided = visible(page, '.cf__opinion').filter({ hasText: OPINION });
+    await expect(decided.textContent()).resolves.toContain(`理由：${REASON}`);
+    await screenshot(page, 'consultation-6-feedback');
+
+    const published = await call('GET', `/api/consultations/${consultationId}/feedback`, ConsultationFeedbackSchema);
+    expect(published.counts).toMatchObject({ total: 1, adopted: 1, partlyAdopted: 0, notAdopted: 0 });
+  });
+});
+
