@@ -61,6 +61,8 @@ export interface ErrorReportStaffView {
 }
 
 export interface ErrorReportService {
+  /** The form's choices and this deployment's bounds (no database access). */
+  formOptions(): ErrorReportFormOptions;
   /**
    * Stores a citizen's report with its deadlines; links it to an open report of the same problem
    * when there is one. Claims the screenshots (images only). With an `Idempotency-Key` already
@@ -68,8 +70,6 @@ export interface ErrorReportService {
    * @throws validation_error (URL, description bounds of this deployment), invalid_attachment,
    *   idempotency_key_reused (the key came with a different request)
    */
-  /** The form's choices and this deployment's bounds (no database access). */
-  formOptions(): ErrorReportFormOptions;
   submitReport(actor: CitizenActor, input: ErrorReportCreate, options?: { idempotencyKey?: string }): Promise<{ report: ErrorReportDoc; created: boolean }>;
   /** The citizen's own reports, newest first. */
   listMyReports(actor: CitizenActor, query: MyErrorReportQuery): Promise<ErrorReportPage>;
