@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { DeadlineViewSchema, type DeadlineView } from './deadlines';
-import { IdempotentCreateHeadersSchema } from './idempotency';
 import { CursorQuerySchema, cursorPageSchema } from './pagination';
 import { boundedText, charCount, ObjectIdStringSchema, PhoneSchema } from './text';
 
@@ -218,8 +217,6 @@ export function letterSubmissionIssues(
 // ---------------------------------------------------------------------------------------------
 // Requests
 // ---------------------------------------------------------------------------------------------
-
-export const LetterCreateHeadersSchema = IdempotentCreateHeadersSchema;
 
 /** `?true|false` as query strings arrive. */
 const BooleanQuerySchema = z.enum(['true', 'false'], { error: '只能是 true 或 false' }).transform((v) => v === 'true');

@@ -13,7 +13,6 @@ import {
   LetterCategoriesResponseSchema,
   LetterCitizenViewSchema,
   LetterCreatedSchema,
-  LetterCreateHeadersSchema,
   LetterCreateSchema,
   LetterDraftSchema,
   LetterFollowUpSchema,
@@ -27,6 +26,7 @@ import {
   LetterSettingsSchema,
   LetterSettingsViewSchema,
 } from '../../../../shared/letters';
+import { IdempotentCreateHeadersSchema } from '../../../../shared/idempotency';
 import { ObjectIdStringSchema } from '../../../../shared/text';
 import { defineRoute, defineRouteModule, staffAuth, withStatus } from '../../lib/route';
 import {
@@ -56,7 +56,7 @@ export const letterRoutes = defineRouteModule({
         'Subject and content of letters meant to be public go through content safety. ' +
         'A citizen may write a limited number of letters a day (settings).',
       auth: 'citizen',
-      headers: LetterCreateHeadersSchema,
+      headers: IdempotentCreateHeadersSchema,
       body: LetterCreateSchema,
       response: LetterCreatedSchema,
       status: 201,
