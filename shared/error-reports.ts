@@ -267,6 +267,31 @@ export const ErrorReportFormOptionsSchema = z.object({
 });
 export type ErrorReportFormOptions = z.infer<typeof ErrorReportFormOptionsSchema>;
 
+/** Working days from submission to each deadline (the 找错 platform's rule: forward in 1, reply in 3). */
+export const ERROR_REPORT_WORKING_DAYS = { forward: 1, reply: 3 } as const;
+
+/**
+ * The form options for the given description bounds: what `GET /api/error-reports/options`
+ * answers (with the deployment's bounds) and what the mini-program uses until that answer arrives
+ * (with the defaults).
+ */
+export function errorReportFormOptions(
+  descriptionMin: number = ERROR_REPORT_LIMITS.descriptionMin,
+  descriptionMax: number = ERROR_REPORT_LIMITS.descriptionMax,
+): ErrorReportFormOptions {
+  return {
+    types: ERROR_REPORT_TYPES.map((key) => ({ key, label: ERROR_REPORT_TYPE_LABELS[key] })),
+    limits: {
+      urlMax: ERROR_REPORT_LIMITS.urlMax,
+      descriptionMin,
+      descriptionMax,
+      screenshotsMax: ERROR_REPORT_LIMITS.screenshotsMax,
+      contactMax: ERROR_REPORT_LIMITS.contactMax,
+    },
+    deadlines: { forwardWorkingDays: ERROR_REPORT_WORKING_DAYS.forward, replyWorkingDays: ERROR_REPORT_WORKING_DAYS.reply },
+  };
+}
+
 export const ErrorReportCreatedSchema = z.object({
   id: z.string(),
   trackingNo: z.string(),

@@ -7,14 +7,15 @@
  * deadline computed with an older calendar (a new State Council notice), and overdue is decided
  * here at read time, never stored.
  */
+import { ERROR_REPORT_WORKING_DAYS } from '../../../../shared/error-reports';
 import { addWorkingDays, type Deadline } from '../../lib/calendar';
 import type { ErrorReportDoc } from './error-report.model';
 import { freshDeadline } from '../../lib/deadline-view';
 
 /** Working days from submission to the forward deadline. */
-export const FORWARD_WORKING_DAYS = 1;
+export const FORWARD_WORKING_DAYS = ERROR_REPORT_WORKING_DAYS.forward;
 /** Working days from submission to the reply deadline. */
-export const REPLY_WORKING_DAYS = 3;
+export const REPLY_WORKING_DAYS = ERROR_REPORT_WORKING_DAYS.reply;
 
 /** Both deadlines of a report submitted at `submittedAt`. */
 export function reportDeadlines(submittedAt: Date): { forwardDeadline: Deadline; replyDeadline: Deadline } {

@@ -12,12 +12,10 @@
 import { createHash } from 'node:crypto';
 import { Types, type ClientSession } from 'mongoose';
 import {
-  ERROR_REPORT_LIMITS,
   ERROR_REPORT_RESULT_LABELS,
-  ERROR_REPORT_TYPE_LABELS,
-  ERROR_REPORT_TYPES,
   contactKindOf,
   errorReportDescriptionSchema,
+  errorReportFormOptions,
   type AdminErrorReportQuery,
   type ErrorReportCreate,
   type ErrorReportFormOptions,
@@ -34,7 +32,7 @@ import { duplicateKeyFields, isDuplicateKeyError } from '../../lib/mongo-errors'
 import { cstMonthRange } from '../../lib/calendar-dates';
 import type { ServiceDeps } from '../../services';
 import { freshDeadline } from '../../lib/deadline-view';
-import { FORWARD_WORKING_DAYS, isForwardOverdue, isLate, isReplyOverdue, REPLY_WORKING_DAYS, reportDeadlines } from './error-report-deadlines';
+import { isForwardOverdue, isLate, isReplyOverdue, reportDeadlines } from './error-report-deadlines';
 import { computeFigures, type ErrorReportMonthlyFigures, type ReportForFigures } from './error-report-stats';
 import { repliedNotification, ERROR_REPORT_OWNER_TYPE } from './error-report-notifications';
 import { normalizeReportUrl } from './error-report-url';
@@ -245,17 +243,7 @@ export function createErrorReportService({ models, config, clock, db, services }
 
   return {
     formOptions() {
-      return {
-        types: ERROR_REPORT_TYPES.map((key) => ({ key, label: ERROR_REPORT_TYPE_LABELS[key] })),
-        limits: {
-          urlMax: ERROR_REPORT_LIMITS.urlMax,
-          descriptionMin: descriptionBounds.min,
-          descriptionMax: descriptionBounds.max,
-          screenshotsMax: ERROR_REPORT_LIMITS.screenshotsMax,
-          contactMax: ERROR_REPORT_LIMITS.contactMax,
-        },
-        deadlines: { forwardWorkingDays: FORWARD_WORKING_DAYS, replyWorkingDays: REPLY_WORKING_DAYS },
-      };
+      return errorReportFormOptions(descriptionBounds.min, descriptionBounds.max);
     },
 
     async submitReport(actor, input, options = {}) {

@@ -12,11 +12,9 @@ import Taro from '@tarojs/taro';
 import { Input, Text, Textarea, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import {
-  ERROR_REPORT_LIMITS,
-  ERROR_REPORT_TYPE_LABELS,
-  ERROR_REPORT_TYPES,
   ErrorReportCreateSchema,
   errorReportDescriptionSchema,
+  errorReportFormOptions,
   errorReportUrlProblem,
   type ErrorReportCreate,
   type ErrorReportFormOptions,
@@ -45,18 +43,8 @@ const EMPTY: FormState = { url: '', errorType: '', description: '', contact: '' 
 /** Fields top to bottom, to scroll to the first one with an error. */
 const FIELD_ORDER = ['url', 'errorType', 'description', 'screenshotIds', 'contact'] as const;
 
-/** What the form uses until the server's options arrive (or if they cannot be loaded). */
-const DEFAULT_OPTIONS: ErrorReportFormOptions = {
-  types: ERROR_REPORT_TYPES.map((key) => ({ key, label: ERROR_REPORT_TYPE_LABELS[key] })),
-  limits: {
-    urlMax: ERROR_REPORT_LIMITS.urlMax,
-    descriptionMin: ERROR_REPORT_LIMITS.descriptionMin,
-    descriptionMax: ERROR_REPORT_LIMITS.descriptionMax,
-    screenshotsMax: ERROR_REPORT_LIMITS.screenshotsMax,
-    contactMax: ERROR_REPORT_LIMITS.contactMax,
-  },
-  deadlines: { forwardWorkingDays: 1, replyWorkingDays: 3 },
-};
+/** What the form uses until the server's options arrive (or if they cannot be loaded): the defaults. */
+const DEFAULT_OPTIONS: ErrorReportFormOptions = errorReportFormOptions();
 
 /** The request body: empty optional fields are left out, as the schema expects. */
 function toInput(form: FormState, screenshots: readonly UploadView[]): Record<string, unknown> {
