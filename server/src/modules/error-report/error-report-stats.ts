@@ -23,6 +23,7 @@
  */
 import type { Types } from 'mongoose';
 import { workingDaysBetween } from '../../lib/calendar';
+import { roundTo } from '../../lib/numbers';
 import { isForwardOverdue, isReplyOverdue } from './error-report-deadlines';
 import type { ErrorReportDoc } from './error-report.model';
 
@@ -111,8 +112,6 @@ const emptyTally = (departmentName: string | null): Tally => ({
   overdueNow: 0,
 });
 
-const round2 = (n: number) => Math.round(n * 100) / 100;
-
 function figuresOf(t: Tally): ErrorReportFigures {
   return {
     received: t.received,
@@ -122,7 +121,7 @@ function figuresOf(t: Tally): ErrorReportFigures {
     handled: t.replied,
     replied: t.replied,
     repliedOnTime: t.repliedOnTime,
-    averageReplyWorkingDays: t.replied > 0 ? round2(t.replyDays / t.replied) : null,
+    averageReplyWorkingDays: t.replied > 0 ? roundTo(t.replyDays / t.replied, 2) : null,
     overdueNow: t.overdueNow,
   };
 }

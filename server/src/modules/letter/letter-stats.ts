@@ -17,6 +17,7 @@
  */
 import { Types } from 'mongoose';
 import { workingDaysBetween } from '../../lib/calendar';
+import { roundTo } from '../../lib/numbers';
 import type { LetterDoc } from './letter.model';
 import { isOverdue } from './letter-deadlines';
 
@@ -87,8 +88,6 @@ const emptyTally = (departmentName: string | null): Tally => ({
   satisfied: 0,
 });
 
-const round2 = (n: number) => Math.round(n * 100) / 100;
-
 function figuresOf(t: Tally): LetterFigures {
   return {
     received: t.received,
@@ -96,12 +95,12 @@ function figuresOf(t: Tally): LetterFigures {
     rejected: t.rejected,
     replied: t.replied,
     repliedOnTime: t.repliedOnTime,
-    averageReplyWorkingDays: t.replied > 0 ? round2(t.replyDays / t.replied) : null,
+    averageReplyWorkingDays: t.replied > 0 ? roundTo(t.replyDays / t.replied, 2) : null,
     overdueNow: t.overdueNow,
     rated: t.rated,
-    averageScore: t.rated > 0 ? round2(t.scoreSum / t.rated) : null,
+    averageScore: t.rated > 0 ? roundTo(t.scoreSum / t.rated, 2) : null,
     satisfied: t.satisfied,
-    satisfactionRate: t.rated > 0 ? round2(t.satisfied / t.rated) : null,
+    satisfactionRate: t.rated > 0 ? roundTo(t.satisfied / t.rated, 2) : null,
   };
 }
 

@@ -16,6 +16,7 @@
  */
 import type { Types } from 'mongoose';
 import { workingDaysBetween } from '../../lib/calendar';
+import { roundTo } from '../../lib/numbers';
 import { interpretationDeadline } from './policy-deadlines';
 import type { InterpretationDoc, PolicyDoc } from './policy.model';
 
@@ -93,14 +94,12 @@ const emptyTally = (departmentName: string): Tally => ({
   expired: 0,
 });
 
-const round2 = (n: number) => Math.round(n * 100) / 100;
-
 function figuresOf(t: Tally): PolicyFigures {
   return {
     received: t.received,
     handled: t.handled,
     handledOnTime: t.handledOnTime,
-    averageWorkingDaysToHandle: t.handled > 0 ? round2(t.handleDays / t.handled) : null,
+    averageWorkingDaysToHandle: t.handled > 0 ? roundTo(t.handleDays / t.handled, 2) : null,
     overdueNow: t.overdueNow,
     policiesPublished: t.policiesPublished,
     interpretationsPublished: t.interpretationsPublished,

@@ -24,6 +24,7 @@ import type { ConsultationDepartmentMonth, ConsultationMonthlyStatistics } from 
 import type { ErrorReportFigures, ErrorReportMonthlyFigures } from '../error-report/error-report-stats';
 import type { LetterFigures, LetterMonthlyFigures } from '../letter/letter-stats';
 import type { PolicyFigures, PolicyMonthlyFigures } from '../policy/policy-stats';
+import { roundTo } from '../../lib/numbers';
 
 /** One department's (or the unassigned bucket's) figures of a channel. */
 export interface ChannelDepartmentFigures {
@@ -43,11 +44,9 @@ export interface ChannelMonthFigures {
 
 type Counts = Omit<StatsFigures, 'onTimeRate' | 'satisfactionRate'>;
 
-const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
-
 /** `part / whole`, four decimals; null when either is unknown or the whole is 0. */
 export function ratio(part: number | null, whole: number | null): number | null {
-  return part === null || whole === null || whole === 0 ? null : round4(part / whole);
+  return part === null || whole === null || whole === 0 ? null : roundTo(part / whole, 4);
 }
 
 /** The figures with their rates. */
