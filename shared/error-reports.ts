@@ -9,7 +9,7 @@
  * duplicate and follows its state.
  */
 import { z } from 'zod';
-import { DeadlineViewSchema, type DeadlineView } from './deadlines';
+import { DeadlineViewSchema } from './deadlines';
 import { CursorQuerySchema, cursorPageSchema } from './pagination';
 import { boundedText, charCount, ObjectIdStringSchema, PhoneSchema } from './text';
 
@@ -224,7 +224,6 @@ export type ErrorReportReply = z.infer<typeof ErrorReportReplySchema>;
 
 /** A working-day deadline with how it was computed (the one view of every feature). */
 export const ErrorReportDeadlineViewSchema = DeadlineViewSchema;
-export type ErrorReportDeadlineView = DeadlineView;
 
 export const ErrorReportDeadlinesViewSchema = z.object({
   forward: ErrorReportDeadlineViewSchema,
