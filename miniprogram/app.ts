@@ -3,10 +3,10 @@
  * Chinese in the forms exactly as the server does.
  */
 import type { PropsWithChildren } from 'react';
-import { useChineseZodMessages } from '@shared/zod-locale';
+import { installChineseZodMessages } from '@shared/zod-locale';
 import './app.scss';
 
-useChineseZodMessages();
+installChineseZodMessages();
 
 function App({ children }: PropsWithChildren) {
   return children;

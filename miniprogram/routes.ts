@@ -35,7 +35,7 @@ export const PAGES = {
     `/packages/error-report/pages/detail/index${q(id)}${opts?.submitted ? '&submitted=1' : ''}`,
 } as const;
 
-/** The page an inbox entry opens, by its link type (`shared/notifications.ts` InboxLink). */
+/** The page an inbox entry opens, by its link type (`shared/notifications.ts` InboxLinkSchema). */
 export function pageForLink(link: { type: string; id: string } | null): string | null {
   if (!link) return null;
   switch (link.type) {

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /**
  * The whole test suite, as the README and CI run it: type-check (BFF, shared, tests and the
- * mini-program), then jest (unit, integration, embedded-engine conformance), then the browser
- * end-to-end tests (jest.e2e.config.js: the H5 build in Chromium against the real BFF). Prints
- * `N passed, N failed` summed over both jest runs as the last line, writes the same counts to
- * tmp/test-summary.json (CI reads it), and exits non-zero on any failure.
+ * mini-program), lint (`npm run lint:eslint`, `npm run lint:knip`; docs/decisions/100), then jest
+ * (unit, integration, embedded-engine conformance), then the browser end-to-end tests
+ * (jest.e2e.config.js: the H5 build in Chromium against the real BFF). Prints `N passed, N failed`
+ * summed over both jest runs as the last line (a failed type-check or lint step counts as one
+ * failure), writes the same counts to tmp/test-summary.json (CI reads it), and exits non-zero on
+ * any failure.
  *
  * Extra arguments go to the first jest run (e.g. a path filter); the browser tests then do not
  * run (say so, and run them with `npm run test:e2e`).
@@ -20,6 +22,7 @@ mkdirSync(tmp, { recursive: true });
 // Keep every temporary file of the run inside the project's ignored tmp folder.
 const env = { ...process.env, TMPDIR: tmp };
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+const npm = 'npm';
 const filterArgs = process.argv.slice(2);
 
 function run(cmd, args) {
@@ -42,6 +45,16 @@ for (const project of ['tsconfig.json', 'miniprogram/tsconfig.json']) {
   console.log(`== type-check (tsc --noEmit -p ${project})`);
   if (run(bin('tsc'), ['--noEmit', '-p', project]) !== 0) {
     console.error(`type-check of ${project} failed`);
+    failed += 1;
+    ok = false;
+  }
+}
+
+// The same commands as `npm run lint`, run one by one so a failing eslint still lets knip report.
+for (const step of ['lint:eslint', 'lint:knip']) {
+  console.log(`== lint (npm run ${step})`);
+  if (run(npm, ['run', '--silent', step]) !== 0) {
+    console.error(`lint step ${step} failed`);
     failed += 1;
     ok = false;
   }

@@ -12,7 +12,6 @@ export const AuditActorSchema = z.object({
   username: z.string().nullable(),
   role: z.string().nullable(),
 });
-export type AuditActor = z.infer<typeof AuditActorSchema>;
 
 export const AuditEntryViewSchema = z.object({
   id: z.string(),
@@ -48,4 +47,3 @@ export const AuditQuerySchema = CursorQuerySchema.extend({
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;
 
 export const AuditPageSchema = cursorPageSchema(AuditEntryViewSchema);
-export type AuditPage = z.infer<typeof AuditPageSchema>;

@@ -327,7 +327,7 @@ export function checkAnswers(questions: readonly Question[], answers: readonly A
 /**
  * The answers validator for one consultation: parses the `answers` array and yields the checked
  * {@link Answer}s, or fails with one issue per problem at path `<questionId>` (so
- * `answers.<questionId>` inside {@link buildResponseSchema}).
+ * `answers.<questionId>` in the response body).
  */
 export function buildAnswersSchema(questions: readonly Question[]) {
   return z.array(AnswerInputSchema).transform((raw, ctx): Answer[] => {
@@ -335,11 +335,6 @@ export function buildAnswersSchema(questions: readonly Question[]) {
     for (const issue of issues) ctx.issues.push({ code: 'custom', message: issue.message, path: [issue.questionId], input: raw });
     return answers;
   });
-}
-
-/** The whole response body for one consultation (`{ answers }`), checked against its questions. */
-export function buildResponseSchema(questions: readonly Question[]) {
-  return z.object({ answers: buildAnswersSchema(questions) });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -62,10 +62,8 @@ export const ContentReviewViewSchema = z.object({
 export type ContentReviewView = z.infer<typeof ContentReviewViewSchema>;
 
 export const ContentReviewPageSchema = cursorPageSchema(ContentReviewViewSchema);
-export type ContentReviewPage = z.infer<typeof ContentReviewPageSchema>;
 
 /** Body of approve/reject (optional). */
 export const ContentReviewDecisionSchema = z.object({
   note: z.string().trim().max(200, { message: '备注最多200个字' }).optional(),
 });
-export type ContentReviewDecision = z.infer<typeof ContentReviewDecisionSchema>;

@@ -9,7 +9,7 @@
  * duplicate and follows its state.
  */
 import { z } from 'zod';
-import { DeadlineViewSchema, type DeadlineView } from './deadlines';
+import { DeadlineViewSchema } from './deadlines';
 import { CursorQuerySchema, cursorPageSchema } from './pagination';
 import { boundedText, charCount, ObjectIdStringSchema, PhoneSchema } from './text';
 
@@ -112,7 +112,7 @@ export function errorReportUrlProblem(url: string): string | null {
   if (url.length === 0) return '请填写出错网页的网址';
   if (charCount(url) > ERROR_REPORT_LIMITS.urlMax) return `网址最多${ERROR_REPORT_LIMITS.urlMax}个字符`;
   // Control characters and spaces (a URL copied from a page never has them unencoded).
-  if (/[\s\u0000-\u001f\u007f]/u.test(url)) return '网址中不能包含空格或控制字符';
+  if (/[\s\p{Cc}]/u.test(url)) return '网址中不能包含空格或控制字符';
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(url);
   if (!scheme) return '网址须以 http:// 或 https:// 开头';
   const name = scheme[1].toLowerCase();
@@ -224,7 +224,6 @@ export type ErrorReportReply = z.infer<typeof ErrorReportReplySchema>;
 
 /** A working-day deadline with how it was computed (the one view of every feature). */
 export const ErrorReportDeadlineViewSchema = DeadlineViewSchema;
-export type ErrorReportDeadlineView = DeadlineView;
 
 export const ErrorReportDeadlinesViewSchema = z.object({
   forward: ErrorReportDeadlineViewSchema,

@@ -81,7 +81,6 @@ export const ErrorResponseSchema = z.object({
     details: z.unknown().optional(),
   }),
 });
-export type ErrorResponse = z.infer<typeof ErrorResponseSchema>;
 
 /** The Chinese message for a code; unknown codes (from a newer server) get the generic one. */
 export function errorMessage(code: string): string {

@@ -321,7 +321,6 @@ export const LetterAttachmentViewSchema = z.object({
   size: z.number(),
   filename: z.string(),
 });
-export type LetterAttachmentView = z.infer<typeof LetterAttachmentViewSchema>;
 
 export const LetterDeadlinesViewSchema = z.object({ accept: DeadlineViewSchema, reply: DeadlineViewSchema });
 

@@ -29,7 +29,6 @@ export const NOTIFICATION_JOB_STATUS_LABELS: Record<NotificationJobStatus, strin
 
 /** What an inbox entry points at, e.g. `{ type: 'letter', id }`; the mini-program maps the type to a page. */
 export const InboxLinkSchema = z.object({ type: z.string(), id: z.string() });
-export type InboxLink = z.infer<typeof InboxLinkSchema>;
 
 export const InboxItemSchema = z.object({
   id: z.string(),
@@ -92,4 +91,3 @@ export const AdminNotificationViewSchema = z.object({
 export type AdminNotificationView = z.infer<typeof AdminNotificationViewSchema>;
 
 export const AdminNotificationPageSchema = cursorPageSchema(AdminNotificationViewSchema);
-export type AdminNotificationPage = z.infer<typeof AdminNotificationPageSchema>;

@@ -8,7 +8,7 @@
  * Only `published` items are ever shown to the public.
  */
 import { z } from 'zod';
-import { DeadlineViewSchema, type DeadlineView } from './deadlines';
+import { DeadlineViewSchema } from './deadlines';
 import { CursorQuerySchema, cursorPageSchema } from './pagination';
 import { boundedText, charCount, ObjectIdStringSchema } from './text';
 import { UploadViewSchema } from './uploads';
@@ -636,7 +636,6 @@ export type PolicyPublicView = z.infer<typeof PolicyPublicViewSchema>;
 
 /** A working-day deadline with how it was computed (the one view of every feature). */
 export const PolicyDeadlineViewSchema = DeadlineViewSchema;
-export type PolicyDeadlineView = DeadlineView;
 
 /** One step of a policy's or an interpretation's history. */
 export const PolicyHistoryEntryViewSchema = z.object({

@@ -76,7 +76,6 @@ export const StaffLoginResponseSchema = z.object({
   expiresAt: z.iso.datetime(),
   staff: StaffViewSchema,
 });
-export type StaffLoginResponse = z.infer<typeof StaffLoginResponseSchema>;
 
 const departmentRule = {
   message: '承办人员必须选择所属部门',
@@ -106,7 +105,6 @@ export const StaffUpdateSchema = z
 export type StaffUpdate = z.infer<typeof StaffUpdateSchema>;
 
 export const StaffPasswordResetSchema = z.object({ password: StaffPasswordSchema });
-export type StaffPasswordReset = z.infer<typeof StaffPasswordResetSchema>;
 
 export const StaffPasswordChangeSchema = z.object({
   currentPassword: z.string({ error: '请填写当前密码' }).min(1, { message: '请填写当前密码' }).max(STAFF_LIMITS.passwordMax),

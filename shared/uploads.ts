@@ -28,8 +28,3 @@ export const UploadViewSchema = z.object({
   url: z.string(),
 });
 export type UploadView = z.infer<typeof UploadViewSchema>;
-
-/** Attachment ids as features accept them in their request bodies. */
-export const AttachmentIdsSchema = z
-  .array(z.string().regex(/^[0-9a-f]{24}$/i, { message: '无效的附件编号' }))
-  .max(9, { message: '最多上传9个附件' });

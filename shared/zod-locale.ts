@@ -8,7 +8,7 @@ import { z } from 'zod';
 let configured = false;
 
 /** Installs zod's zh-CN messages plus shorter wording for the commonest cases. Idempotent. */
-export function useChineseZodMessages(): void {
+export function installChineseZodMessages(): void {
   if (configured) return;
   configured = true;
   z.config(z.locales.zhCN());

@@ -62,11 +62,6 @@ export function apiErrorMessage(code: ApiErrorCode): string {
   return code in CLIENT_ERROR_MESSAGES ? CLIENT_ERROR_MESSAGES[code as ClientErrorCode] : errorMessage(code);
 }
 
-/** True for an {@link ApiError} (or a failure that should be treated as one). */
-export function isApiError(e: unknown): e is ApiError {
-  return e instanceof ApiError;
-}
-
 /** Any thrown value as an ApiError, so callers always have a code to branch on. */
 export function toApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;

@@ -3,7 +3,7 @@
  * API's `nextCursor` (passed back as `cursor` until it is null). The page config must enable
  * pull-down refresh (`enablePullDownRefresh: true`).
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import Taro, { usePullDownRefresh, useReachBottom } from '@tarojs/taro';
 import { toApiError, type ApiError } from '../api/request';
 
@@ -49,7 +49,11 @@ export function useCursorList<T, P extends CursorPage<T> = CursorPage<T>>(
   const generation = useRef(0);
   const busyMore = useRef(false);
   const fetchRef = useRef(fetchPage);
-  fetchRef.current = fetchPage;
+  // The latest fetchPage for reload, set after each commit (writing a ref during render is unsafe)
+  // and before any effect or event handler can call reload.
+  useLayoutEffect(() => {
+    fetchRef.current = fetchPage;
+  });
 
   const reload = useCallback(async () => {
     const mine = ++generation.current;
@@ -97,6 +101,7 @@ export function useCursorList<T, P extends CursorPage<T> = CursorPage<T>>(
   }, []);
 
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- loading the data is the effect; its loading flag is set as it starts
     if (enabled) void reload();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller lists the filters
   }, [enabled, reload, ...deps]);

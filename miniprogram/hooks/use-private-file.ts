@@ -94,6 +94,7 @@ export function usePrivateFileUrl(id: string | null, auth: PrivateFileAuth = 're
     const entry = retain(id);
     entryRef.current = entry;
     let live = true;
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the shared cache is the external system: show what it holds for this id now
     setState({ path: entry.path, error: null });
     if (!entry.path) {
       load(entry, auth).then(

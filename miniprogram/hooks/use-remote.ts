@@ -2,7 +2,7 @@
  * Loads one thing from the BFF for a page: `{ data, error, loading, reload }`. Answers to older
  * loads are dropped, so a slow first answer never overwrites a newer one.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { toApiError, type ApiError } from '../api/request';
 
 /** State of one remote value. */
@@ -23,7 +23,11 @@ export function useRemote<T>(fetcher: () => Promise<T>, deps: readonly unknown[]
   const [loading, setLoading] = useState(enabled);
   const seq = useRef(0);
   const fetcherRef = useRef(fetcher);
-  fetcherRef.current = fetcher;
+  // The latest fetcher for reload, set after each commit (writing a ref during render is unsafe)
+  // and before any effect or event handler can call reload.
+  useLayoutEffect(() => {
+    fetcherRef.current = fetcher;
+  });
 
   const reload = useCallback(async () => {
     const mine = ++seq.current;
@@ -40,6 +44,7 @@ export function useRemote<T>(fetcher: () => Promise<T>, deps: readonly unknown[]
   }, []);
 
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- loading the data is the effect; its loading flag is set as it starts
     if (enabled) void reload();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller lists what the fetcher reads
   }, [enabled, reload, ...deps]);

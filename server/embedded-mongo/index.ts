@@ -11,7 +11,6 @@ import { WireServer } from './server';
 
 export { Engine } from './store/engine';
 export { WireServer } from './server';
-export type { JournalLogger as EmbeddedLogger } from './store/journal';
 
 export interface EmbeddedMongoOptions {
   /** 0 (the default) picks a free port. */

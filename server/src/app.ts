@@ -13,7 +13,7 @@ import http from 'node:http';
 import os from 'node:os';
 import Koa from 'koa';
 import type { Connection } from 'mongoose';
-import { useChineseZodMessages } from '../../shared/zod-locale';
+import { installChineseZodMessages } from '../../shared/zod-locale';
 import type { Config } from './config';
 import { systemClock, type Clock } from './lib/clock';
 import type { DatabaseKind } from './lib/db';
@@ -74,7 +74,7 @@ export interface App {
 const API_VERSION = '0.1.0';
 
 export function createApp(deps: AppDeps): App {
-  useChineseZodMessages();
+  installChineseZodMessages();
   const { config, logger } = deps;
   const clock = deps.clock ?? systemClock;
   const instanceId = deps.instanceId ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;

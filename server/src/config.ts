@@ -13,47 +13,6 @@ import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'no
 import path from 'node:path';
 import { z } from 'zod';
 
-/** Environment variables the BFF reads, with what each means. */
-export const CONFIG_KEYS = [
-  'NODE_ENV',
-  'PORT',
-  'HOST',
-  'DATA_DIR',
-  'MONGODB_URI',
-  'EMBEDDED_MONGO_PORT',
-  'JWT_SECRET',
-  'ADMIN_USERNAME',
-  'ADMIN_PASSWORD',
-  'WECHAT_API_BASE',
-  'WECHAT_APPID',
-  'WECHAT_SECRET',
-  'WECHAT_DEV_LOGIN',
-  'LOG_LEVEL',
-  'TRUST_PROXY',
-  'JSON_BODY_LIMIT_BYTES',
-  'PUBLIC_CACHE_SECONDS',
-  'SETTINGS_CACHE_SECONDS',
-  'UPLOAD_BODY_LIMIT_BYTES',
-  'RATE_LIMIT_WINDOW_SECONDS',
-  'RATE_LIMIT_PER_USER',
-  'RATE_LIMIT_PER_IP',
-  'LOGIN_MAX_FAILURES',
-  'LOGIN_FAILURE_WINDOW_SECONDS',
-  'LOGIN_LOCK_SECONDS',
-  'CITIZEN_TOKEN_TTL_SECONDS',
-  'STAFF_TOKEN_TTL_SECONDS',
-  'BACKGROUND_TASKS',
-  'UPLOAD_MAX_BYTES',
-  'WECHAT_TIMEOUT_MS',
-  'WECHAT_TEMPLATE_IDS',
-  'WECHAT_MINIPROGRAM_STATE',
-  'NOTIFY_MAX_ATTEMPTS',
-  'NOTIFY_RETRY_BASE_SECONDS',
-  'NOTIFY_RETRY_MAX_SECONDS',
-  'ERROR_REPORT_DESCRIPTION_MIN',
-  'ERROR_REPORT_DESCRIPTION_MAX',
-] as const;
-
 export type NodeEnv = 'development' | 'test' | 'production';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 

@@ -3,7 +3,7 @@
  * embedded engine by default and against a real MongoDB when TEST_MONGODB_URI is set: every
  * assertion here must hold for both.
  */
-import { Binary, Decimal128, Double, Int32, Long, MongoClient, MongoServerError, ObjectId, UUID, type Db } from 'mongodb';
+import { Binary, Decimal128, Double, Int32, Long, MongoClient, MongoServerError, ObjectId, UUID, type Db, type Document } from 'mongodb';
 import { testServerUri } from '../support/db';
 
 let client: MongoClient;
@@ -21,7 +21,7 @@ afterAll(async () => {
 
 /** Test documents use numbers and strings as `_id` as freely as the shell does. */
 function coll(name: string) {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any _id type and raw BSON fields, as in the shell
   return db.collection<any>(name);
 }
 
@@ -46,7 +46,7 @@ describe('BSON types', () => {
     });
     const raw = await c.findOne({ _id: 'all' }, { promoteValues: false, promoteLongs: false });
     expect(raw).not.toBeNull();
-    const doc = raw as Record<string, any>;
+    const doc = raw as Document;
     expect(doc.i32._bsontype).toBe('Int32');
     expect(doc.i32.value).toBe(7);
     expect(doc.dbl._bsontype).toBe('Double');
@@ -142,7 +142,7 @@ describe('BSON types', () => {
     const c = coll('inclong');
     await c.insertOne({ _id: 1, n: Long.fromString('9007199254740993'), i: new Int32(2147483647) });
     await c.updateOne({ _id: 1 }, { $inc: { n: Long.fromNumber(2), i: new Int32(1) } });
-    const doc = (await c.findOne({ _id: 1 }, { promoteLongs: false, promoteValues: false })) as Record<string, any>;
+    const doc = (await c.findOne({ _id: 1 }, { promoteLongs: false, promoteValues: false })) as Document;
     expect(doc.n._bsontype).toBe('Long');
     expect(doc.n.toString()).toBe('9007199254740995');
     // Int32 overflow is promoted to Long, as mongod does.

@@ -35,7 +35,7 @@ function mongoError(fn: () => unknown): MongoCommandError {
     fn();
   } catch (err) {
     if (err instanceof MongoCommandError) return err;
-    throw new Error(`expected a MongoCommandError, got ${String(err)}`);
+    throw new Error(`expected a MongoCommandError, got ${String(err)}`, { cause: err });
   }
   throw new Error('expected a MongoCommandError, nothing was thrown');
 }
@@ -108,7 +108,7 @@ describe('compareValues', () => {
     expect(compareValues(big, new Double(2 ** 53))).toBe(1);
     expect(compareValues(new Double(2 ** 53), big)).toBe(-1);
     expect(compareValues(Long.fromString('9007199254740992'), new Double(2 ** 53))).toBe(0);
-    expect(compareValues(Long.fromString('9223372036854775807'), new Double(9223372036854775807))).toBe(-1);
+    expect(compareValues(Long.fromString('9223372036854775807'), new Double(2 ** 63) /* the double nearest to 2^63 − 1 */)).toBe(-1);
     expect(compareValues(big, Long.fromString('9007199254740992'))).toBe(1);
     expect(compareValues(Long.fromString('-9007199254740993'), new Double(-(2 ** 53)))).toBe(-1);
     expect(compareValues(Long.fromNumber(3), new Double(2.5))).toBe(1);

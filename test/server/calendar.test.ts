@@ -5,6 +5,7 @@
  * 清明 Apr 4-6; 劳动节 May 1-5 (May 9 Sat 上班); 端午 Jun 19-21; 中秋 Sep 25-27;
  * 国庆节 Oct 1-7 (Sep 20 Sun, Oct 10 Sat 上班).
  */
+import chineseDaysPackageJson from 'chinese-days/package.json';
 import {
   CalendarConfigError,
   addWorkingDays,
@@ -20,7 +21,7 @@ import {
   type Deadline,
 } from '../../server/src/lib/calendar';
 
-const PACKAGE_VERSION: string = require('chinese-days/package.json').version;
+const PACKAGE_VERSION: string = chineseDaysPackageJson.version;
 
 function dateRange(from: string, to: string): string[] {
   const out: string[] = [];

@@ -216,7 +216,7 @@ describe('GET /api/admin/policies/interpretation-gaps', () => {
   const gapsOf = async (category: string, extra = '', token = crew.office.token) => {
     const res = await request(t.app).get(`/api/admin/policies/interpretation-gaps?category=${category}${extra}`).set(auth(token));
     expect(res.status).toBe(200);
-    return res.body as { items: Record<string, any>[]; nextCursor: string | null }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    return res.body as { items: Record<string, any>[]; nextCursor: string | null }; // eslint-disable-line @typescript-eslint/no-explicit-any -- a JSON body read field by field
   };
 
   it('counts 3 working days across 国庆/中秋 2026 and the 10 October 调休 Saturday: 10-09 and 10-10 on time, 10-12 and 10-15 late', async () => {

@@ -73,7 +73,7 @@ export async function createPolicyCrew(t: TestApp): Promise<PolicyCrew> {
   };
 }
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON bodies read field by field
 
 /** Creates a draft as the office (in the crew's department) and returns the 201 body. */
 export async function createPolicyDraft(t: TestApp, crew: PolicyCrew, overrides: Partial<PolicyCreate> = {}, token = crew.office.token): Promise<Json> {

@@ -3,7 +3,7 @@
  * from the local copy downloaded with the bearer token (hooks/use-private-file.ts), with a
  * placeholder while it loads and 重新加载 when it fails, never a broken image.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Image, Text, View } from '@tarojs/components';
 import { usePrivateFileUrl, type PrivateFileAuth } from '../../hooks/use-private-file';
 import './index.scss';
@@ -24,9 +24,10 @@ export interface PrivateImageProps {
 /** The image, or its loading / failed placeholder. */
 export function PrivateImage({ id, auth = 'required', className = '', mode = 'aspectFill', label, onOpen }: PrivateImageProps) {
   const file = usePrivateFileUrl(id, auth);
-  // The bytes arrived but do not decode (or the local copy went away): offer a reload too.
-  const [broken, setBroken] = useState(false);
-  useEffect(() => setBroken(false), [file.path]);
+  // The bytes arrived but do not decode (or the local copy went away): offer a reload too. Kept
+  // as the path that failed, so a new path (another id, a reload) is not broken.
+  const [brokenPath, setBrokenPath] = useState<string | null>(null);
+  const broken = brokenPath !== null && brokenPath === file.path;
 
   if (file.error || broken) {
     return (
@@ -39,7 +40,7 @@ export function PrivateImage({ id, auth = 'required', className = '', mode = 'as
           onClick={(e) => {
             // The placeholder may sit on a tappable tile: reload only.
             e.stopPropagation();
-            setBroken(false);
+            setBrokenPath(null);
             file.reload();
           }}
         >
@@ -63,7 +64,7 @@ export function PrivateImage({ id, auth = 'required', className = '', mode = 'as
       mode={mode}
       aria-label={label}
       data-upload-state='ready'
-      onError={() => setBroken(true)}
+      onError={() => setBrokenPath(path)}
       onClick={() => onOpen?.(path)}
     />
   );

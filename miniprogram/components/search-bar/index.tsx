@@ -3,7 +3,7 @@
  * button. The text typed is a draft; the list searches only when the citizen confirms (the
  * keyboard's search key or the button), trimmed, so each keystroke does not cost a request.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Input, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import './index.scss';
@@ -23,9 +23,13 @@ export interface SearchBarProps {
 /** A search input with its button. */
 export function SearchBar({ placeholder, maxLength, label, query, onSearch }: SearchBarProps) {
   const [draft, setDraft] = useState(query);
-  useEffect(() => {
+  // Follow the page's query during render (React's pattern for state derived from a prop change),
+  // so a cleared search empties the input in the same render rather than one effect later.
+  const [seenQuery, setSeenQuery] = useState(query);
+  if (query !== seenQuery) {
+    setSeenQuery(query);
     if (query === '') setDraft('');
-  }, [query]);
+  }
   const search = () => onSearch(draft.trim());
   return (
     <View className='searchbar sb'>

@@ -241,11 +241,6 @@ export function compareValues(a: unknown, b: unknown): number {
   }
 }
 
-/** True when MongoDB's equality holds (same canonical type and compareValues() === 0). */
-export function valuesEqual(a: unknown, b: unknown): boolean {
-  return compareValues(a, b) === 0;
-}
-
 function objectKey(o: Doc): string {
   let s = '{';
   for (const k of Object.keys(o)) s += `${k.length}:${k}=${indexKeyOf(o[k])},`;

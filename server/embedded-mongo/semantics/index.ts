@@ -3,9 +3,9 @@
  * projections, updates, upsert seeds and aggregation. Pure functions over immutable documents
  * (see ../types.ts for the value model). Imported by the store as `'../semantics'`.
  */
-export { compareValues, indexKeyOf, identical, bsonTypeName } from './bson-values';
+export { compareValues, indexKeyOf } from './bson-values';
 export { getPathValues } from './paths';
-export { compileFilter, equalityFieldsOf, inFieldsOf, matchedArrayPosition, type MatchDetails } from './filter';
+export { compileFilter, equalityFieldsOf, inFieldsOf } from './filter';
 export { compileSort } from './sort';
 export { applyProjection } from './projection';
 export { applyUpdate, buildUpsertDocument } from './update';

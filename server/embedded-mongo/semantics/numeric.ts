@@ -383,27 +383,3 @@ export function zeroLike(v: unknown): unknown {
       return new Double(0);
   }
 }
-
-/** A numeric value with its BSON type made explicit (plain JS numbers become Int32 / Double). */
-export function typedNumber(v: unknown): unknown {
-  if (typeof v === 'number') return isInt32Number(v) ? new Int32(v) : new Double(v);
-  if (typeof v === 'bigint') return fitsInt64(v) ? Long.fromBigInt(v) : new Double(Number(v));
-  return v;
-}
-
-/** An integral value (int32, int64 or whole double) as bigint, or null when not integral. */
-export function asWholeBigInt(v: unknown): bigint | null {
-  const k = numKind(v);
-  if (k === INT || k === LONG) return integralToBigInt(v);
-  if (k === -1) return null;
-  const d = toDouble(v);
-  return Number.isInteger(d) ? BigInt(d) : null;
-}
-
-/** Reads an integral-valued numeric argument as a JS number, or null when it is not one. */
-export function asWholeNumber(v: unknown): number | null {
-  const k = numKind(v);
-  if (k === -1) return null;
-  const d = toDouble(v);
-  return Number.isInteger(d) ? d : null;
-}

@@ -15,7 +15,6 @@ import {
   compileFilter,
   compileSort,
   equalityFieldsOf,
-  getPathValues,
   inFieldsOf,
   indexKeyOf,
   runPipeline,

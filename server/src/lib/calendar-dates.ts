@@ -79,11 +79,6 @@ export function tryParseIsoDate(value: string): number | undefined {
   return back.month === month && back.day === day ? n : undefined;
 }
 
-/** True for a well-formed, real `YYYY-MM-DD` date. */
-export function isIsoDate(value: string): boolean {
-  return tryParseIsoDate(value) !== undefined;
-}
-
 /**
  * CST day number of an instant or a `YYYY-MM-DD` date.
  * @throws RangeError for an invalid Date, a malformed or unreal date string, or a year outside 1000-9999.

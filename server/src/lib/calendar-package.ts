@@ -7,6 +7,8 @@
  * per-day call is slower than one map lookup. The JSON's shape is validated so that a package
  * upgrade that changes it fails at boot instead of silently yielding weekends-only deadlines.
  */
+import chineseDaysJson from 'chinese-days/dist/chinese-days.json';
+import chineseDaysPackageJson from 'chinese-days/package.json';
 import { z } from 'zod';
 import { civilFromDayNumber, tryParseIsoDate } from './calendar-dates';
 
@@ -40,8 +42,8 @@ function chineseName(value: string): string {
 
 /** Loads and validates the package data (call once). */
 export function loadPackageCalendarData(): PackageCalendarData {
-  const raw: unknown = require('chinese-days/dist/chinese-days.json');
-  const meta: unknown = require('chinese-days/package.json');
+  const raw: unknown = chineseDaysJson;
+  const meta: unknown = chineseDaysPackageJson;
   const parsed = PackageJsonSchema.safeParse(raw);
   if (!parsed.success) {
     throw new Error(`chinese-days data has an unexpected shape: ${parsed.error.issues.map((i) => i.message).join('; ')}`);

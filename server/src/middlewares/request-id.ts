@@ -10,7 +10,7 @@ import type { Logger } from '../lib/logger';
 export const REQUEST_ID_HEADER = 'x-request-id';
 
 /** Printable, header- and log-safe, bounded: anything else could forge log lines or bloat them. */
-const SANE_REQUEST_ID = /^[A-Za-z0-9._:\-]{8,128}$/;
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /** The incoming id if it is sane, else a new UUID. */
 export function chooseRequestId(incoming: string | string[] | undefined): string {

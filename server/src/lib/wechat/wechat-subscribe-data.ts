@@ -58,7 +58,7 @@ const LETTERS = /^[A-Za-z]+$/;
 const SYMBOLS = /^[^\p{L}\p{N}\s]+$/u;
 const CHARACTER_STRING = /^[\x21-\x7e]+$/;
 const AMOUNT = /^[¥￥$€£]?\d{1,10}(?:\.\d+)?元?$/;
-const PHONE = /^\+?[\d()\-]+$/;
+const PHONE = /^\+?[\d()-]+$/;
 const CAR_NUMBER = /^[\p{Script=Han}A-Za-z0-9][A-Za-z0-9]*[\p{Script=Han}A-Za-z0-9]?$/u;
 const ASCII_ONLY = /^[\x20-\x7e]+$/;
 

@@ -7,7 +7,7 @@
  * deadline computed with an older calendar (a new State Council notice), and overdue is decided
  * here at read time, never stored.
  */
-import { ERROR_REPORT_WORKING_DAYS } from '../../../../shared/error-reports';
+import { ERROR_REPORT_WORKING_DAYS, OPEN_ERROR_REPORT_STATUSES } from '../../../../shared/error-reports';
 import { addWorkingDays, type Deadline } from '../../lib/calendar';
 import type { ErrorReportDoc } from './error-report.model';
 import { freshDeadline } from '../../lib/deadline-view';
@@ -34,7 +34,7 @@ export function isForwardOverdue(report: DeadlineFields, now: Date): boolean {
 
 /** Still open (not replied) after the end of the reply deadline's last working day. */
 export function isReplyOverdue(report: DeadlineFields, now: Date): boolean {
-  return (report.status === 'submitted' || report.status === 'forwarded') && now.getTime() > freshDeadline(report.replyDeadline).dueAt.getTime();
+  return OPEN_ERROR_REPORT_STATUSES.includes(report.status) && now.getTime() > freshDeadline(report.replyDeadline).dueAt.getTime();
 }
 
 /** Whether an action at `at` comes after the deadline (late actions are allowed but recorded). */

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { Types, type ClientSession } from 'mongoose';
 import {
   ERROR_REPORT_RESULT_LABELS,
+  OPEN_ERROR_REPORT_STATUSES,
   contactKindOf,
   errorReportDescriptionSchema,
   errorReportFormOptions,
@@ -423,7 +424,7 @@ export function createErrorReportService({ models, config, clock, db, services }
           $or: [{ 'forwardDeadline.dueAt': { $lt: now } }, { 'forwardDeadline.calendarVersion': { $ne: version } }],
         };
         const reply = {
-          status: { $in: ['submitted', 'forwarded'] },
+          status: { $in: [...OPEN_ERROR_REPORT_STATUSES] },
           $or: [{ 'replyDeadline.dueAt': { $lt: now } }, { 'replyDeadline.calendarVersion': { $ne: version } }],
         };
         const which = query.overdue;

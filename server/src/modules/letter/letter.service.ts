@@ -46,7 +46,7 @@ import { acceptedNotification, rejectedNotification, repliedNotification, type L
 import { computeFigures, type LetterMonthlyFigures } from './letter-stats';
 import { containsText } from '../../lib/regex';
 
-export type { LetterDepartmentFigures, LetterFigures, LetterMonthlyFigures } from './letter-stats';
+export type { LetterMonthlyFigures } from './letter-stats';
 
 /** Prefix of tracking numbers (信箱): `XX20261123-0007`. */
 export const TRACKING_PREFIX = 'XX';

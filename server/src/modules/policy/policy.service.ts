@@ -73,7 +73,7 @@ import { containsText } from '../../lib/regex';
 
 export type { CategoryWithCounts } from './policy-categories';
 export type { InterpretationGap } from './policy-deadlines';
-export type { PolicyDepartmentFigures, PolicyFigures, PolicyMonthlyFigures } from './policy-stats';
+export type { PolicyMonthlyFigures } from './policy-stats';
 
 /** Owner type of policy attachments (and body images) in the uploads service. */
 export const POLICY_OWNER_TYPE = 'policy';

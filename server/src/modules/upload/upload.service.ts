@@ -121,7 +121,7 @@ function kindOf(contentType: UploadContentType): UploadKind {
 export function cleanFilename(raw: string | null, ext: string): string {
   const name = (raw ?? '')
     .replace(/^.*[\\/]/, '')
-    .replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '')
+    .replace(/[\p{Cc}"<>|:*?]/gu, '')
     .trim();
   const dot = name.lastIndexOf('.');
   const base = [...(dot >= 0 ? name.slice(0, dot) : name)]
