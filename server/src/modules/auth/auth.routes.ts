@@ -36,6 +36,16 @@ export const authRoutes = defineRouteModule({
     }),
     defineRoute({
       method: 'post',
+      path: '/api/auth/logout-all',
+      summary: 'Sign the citizen out everywhere',
+      description: 'Every token of the citizen, this one included, stops working at once (401); each device signs in again.',
+      auth: 'citizen',
+      handler: async ({ actor, services }) => {
+        await services.users.signOutEverywhere(actor);
+      },
+    }),
+    defineRoute({
+      method: 'post',
       path: '/api/admin/auth/login',
       summary: 'Sign in a staff member',
       description: 'Repeated failures for a username lock it for a while (`account_locked`, with `retryAfter` seconds).',

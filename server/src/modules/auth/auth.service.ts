@@ -7,9 +7,10 @@
  * the username for a while (every instance sees the same count). Every staff login, successful
  * or not, is audited.
  *
- * Tokens are HS256 JWTs (lib/jwt.ts). Staff tokens carry the account's `tokenVersion` as `ver`;
- * {@link AuthService.resolveToken} refuses a staff token whose account is inactive or whose
- * version moved on, which is how deactivation and password changes end sessions.
+ * Tokens are HS256 JWTs (lib/jwt.ts). Both kinds carry the account's `tokenVersion` as `ver`;
+ * {@link AuthService.resolveToken} refuses a token whose account is gone, inactive or whose
+ * version moved on, which is how deactivation, password changes, sign-out everywhere and blocking
+ * end sessions. A blocked citizen's token is refused with `user_blocked`.
  */
 import { createHash } from 'node:crypto';
 import type { CitizenLogin } from '../../../../shared/auth';
@@ -50,9 +51,12 @@ export interface AuthService {
   changeOwnPassword(actor: StaffActor, input: StaffPasswordChange): Promise<StaffSession>;
   /** The current account of a staff actor (for `GET /api/admin/auth/me`). */
   currentStaff(actor: StaffActor): Promise<StaffDoc>;
-  /** The actor a bearer token stands for, or null when the token is bad, expired or revoked. */
+  /**
+   * The actor a bearer token stands for, or null when the token is bad, expired or revoked.
+   * @throws user_blocked when it is the valid token of a blocked citizen
+   */
   resolveToken(token: string, origin: RequestOrigin): Promise<Actor | null>;
-  issueCitizenToken(user: Pick<UserDoc, '_id'>): IssuedToken;
+  issueCitizenToken(user: Pick<UserDoc, '_id' | 'tokenVersion'>): IssuedToken;
   issueStaffToken(staff: Pick<StaffDoc, '_id' | 'role' | 'tokenVersion'>): IssuedToken;
   /** Forgets failed logins of a username (after an admin resets its password). */
   clearLoginFailures(username: string): Promise<void>;
@@ -81,8 +85,8 @@ export function createAuthService({ models, config, clock, logger, wechat, servi
 
   const issueStaffToken = (staff: Pick<StaffDoc, '_id' | 'role' | 'tokenVersion'>) =>
     issue({ sub: staff._id.toHexString(), kind: 'staff', role: staff.role, ver: staff.tokenVersion }, config.tokens.staffTtlSeconds);
-  const issueCitizenToken = (user: Pick<UserDoc, '_id'>) =>
-    issue({ sub: user._id.toHexString(), kind: 'citizen' }, config.tokens.citizenTtlSeconds);
+  const issueCitizenToken = (user: Pick<UserDoc, '_id' | 'tokenVersion'>) =>
+    issue({ sub: user._id.toHexString(), kind: 'citizen', ver: user.tokenVersion ?? 0 }, config.tokens.citizenTtlSeconds);
 
   const openidFor = async (code: string): Promise<{ openid: string; unionid?: string }> => {
     if (code.startsWith(DEV_CODE_PREFIX) && config.wechat.devLogin && config.env !== 'production') {
@@ -169,6 +173,8 @@ export function createAuthService({ models, config, clock, logger, wechat, servi
     async loginCitizen(_actor, input) {
       const { openid, unionid } = await openidFor(input.code);
       const user = await services.users.upsertByOpenid(openid, unionid);
+      // Blocked by an admin (WeChat's own block is 40226 above): same code, same screen.
+      if (user.blockedAt) throw new AppError('user_blocked');
       return { ...issueCitizenToken(user), user };
     },
 
@@ -234,7 +240,14 @@ export function createAuthService({ models, config, clock, logger, wechat, servi
       const result = verifyToken(config.jwtSecret, token, nowSeconds());
       if (!result.ok) return null;
       const { claims } = result;
-      if (claims.kind === 'citizen') return { kind: 'citizen', userId: claims.sub, ...origin };
+      if (claims.kind === 'citizen') {
+        const state = await services.users.sessionState(claims.sub);
+        if (!state) return null;
+        // Before the version check (blocking bumps it): a blocked citizen learns why.
+        if (state.blocked) throw new AppError('user_blocked');
+        if (state.tokenVersion !== (claims.ver ?? 0)) return null;
+        return { kind: 'citizen', userId: claims.sub, ...origin };
+      }
       const staff = await services.staff.findStaffById(claims.sub);
       if (!staff || !staff.active || staff.tokenVersion !== claims.ver) return null;
       return {
