@@ -51,7 +51,10 @@ export interface StaffService {
   bootstrapAdmin(): Promise<BootstrapResult>;
 }
 
-export function createStaffService({ models, config, clock, logger, services }: ServiceDeps): StaffService {
+/** `_id` of the guard document written by every change that takes an admin away. */
+const ADMIN_GUARD_ID = 'active_admins';
+
+export function createStaffService({ models, db, config, clock, logger, services }: ServiceDeps): StaffService {
   const load = async (id: string) => {
     const doc = isValidObjectId(id) ? await models.Staff.findById(id).lean<StaffDoc>() : null;
     if (!doc) throw notFound();
@@ -74,7 +77,16 @@ export function createStaffService({ models, config, clock, logger, services }: 
     return after;
   };
 
-  const otherActiveAdmins = (id: Types.ObjectId) => models.Staff.countDocuments({ role: 'admin', active: true, _id: { $ne: id } });
+  /** The guard must exist before transactions write it: two first inserts in transactions would collide on `_id`. */
+  const ensureGuard = async () => {
+    const upsert = () => models.StaffGuard.updateOne({ _id: ADMIN_GUARD_ID }, { $setOnInsert: { seq: 0 } }, { upsert: true });
+    try {
+      await upsert();
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      await upsert();
+    }
+  };
 
   return {
     async listStaff(_actor, query) {
@@ -120,35 +132,48 @@ export function createStaffService({ models, config, clock, logger, services }: 
     },
 
     async updateStaff(actor, id, input) {
-      const before = await load(id);
-      const role = input.role ?? before.role;
-      const departmentId = input.departmentId === undefined ? before.departmentId?.toHexString() ?? null : input.departmentId;
-      const active = input.active ?? before.active;
-      if (ROLES_WITH_DEPARTMENT.includes(role) && !departmentId) {
-        throw validationError([{ in: 'body', path: 'departmentId', message: '承办人员必须选择所属部门' }]);
-      }
       if (input.departmentId) await requireDepartment(input.departmentId);
-      const losesAdmin = before.role === 'admin' && before.active && (role !== 'admin' || !active);
-      if (losesAdmin && (await otherActiveAdmins(before._id)) === 0) throw conflict('last_admin');
+      await ensureGuard();
+      // One transaction from the read to the audit entry: the account's own document and, when an
+      // admin is taken away, the guard document are written in it, so a concurrent change to
+      // either makes one side retry with fresh data (ADR 003, ADR 094).
+      return db.connection.transaction(async (session) => {
+        const before = isValidObjectId(id) ? await models.Staff.findById(id).session(session).lean<StaffDoc>() : null;
+        if (!before) throw notFound();
+        const role = input.role ?? before.role;
+        const departmentId = input.departmentId === undefined ? before.departmentId?.toHexString() ?? null : input.departmentId;
+        const active = input.active ?? before.active;
+        if (ROLES_WITH_DEPARTMENT.includes(role) && !departmentId) {
+          throw validationError([{ in: 'body', path: 'departmentId', message: '承办人员必须选择所属部门' }]);
+        }
+        const losesAdmin = before.role === 'admin' && before.active && (role !== 'admin' || !active);
+        if (losesAdmin) {
+          // Write first, then count: whoever writes the guard second conflicts and retries.
+          await models.StaffGuard.updateOne({ _id: ADMIN_GUARD_ID }, { $inc: { seq: 1 } }, { session });
+          const others = await models.Staff.countDocuments({ role: 'admin', active: true, _id: { $ne: before._id } }).session(session);
+          if (others === 0) throw conflict('last_admin');
+        }
 
-      const set: Partial<StaffDoc> = { role, active, departmentId: departmentId ? new Types.ObjectId(departmentId) : null };
-      if (input.displayName !== undefined) set.displayName = input.displayName;
-      const endsSessions =
-        role !== before.role || active !== before.active || (departmentId ?? null) !== (before.departmentId?.toHexString() ?? null);
-      const after = await models.Staff.findByIdAndUpdate(
-        before._id,
-        endsSessions ? { $set: set, $inc: { tokenVersion: 1 } } : { $set: set },
-        { returnDocument: 'after' },
-      ).lean<StaffDoc>();
-      if (!after) throw notFound();
-      await services.audit.recordAudit({
-        actor,
-        action: 'staff.update',
-        targetType: 'staff',
-        targetId: before._id,
-        details: { changes: changesOf(before, after, ['displayName', 'role', 'departmentId', 'active']), sessionsEnded: endsSessions },
+        const set: Partial<StaffDoc> = { role, active, departmentId: departmentId ? new Types.ObjectId(departmentId) : null };
+        if (input.displayName !== undefined) set.displayName = input.displayName;
+        const endsSessions =
+          role !== before.role || active !== before.active || (departmentId ?? null) !== (before.departmentId?.toHexString() ?? null);
+        const after = await models.Staff.findByIdAndUpdate(
+          before._id,
+          endsSessions ? { $set: set, $inc: { tokenVersion: 1 } } : { $set: set },
+          { returnDocument: 'after', session },
+        ).lean<StaffDoc>();
+        if (!after) throw notFound();
+        await services.audit.recordAudit({
+          actor,
+          action: 'staff.update',
+          targetType: 'staff',
+          targetId: before._id,
+          details: { changes: changesOf(before, after, ['displayName', 'role', 'departmentId', 'active']), sessionsEnded: endsSessions },
+          session,
+        });
+        return after;
       });
-      return after;
     },
 
     async resetPassword(actor, id, password) {
