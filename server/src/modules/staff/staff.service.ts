@@ -17,8 +17,11 @@ import type { StaffDoc } from './staff.model';
 /** Outcome of {@link StaffService.bootstrapAdmin}. */
 export type BootstrapResult =
   | { created: false }
-  /** `generatedPassword` is set when the password was generated (development): show it once. */
-  | { created: true; username: string; generatedPassword?: string };
+  /**
+   * `generatedPassword` is set when the password was generated (development): show it once.
+   * `recovered` is set when an existing account of that username was made the active admin again.
+   */
+  | { created: true; username: string; generatedPassword?: string; recovered?: true };
 
 /** Username of the generated development admin. */
 export const DEV_ADMIN_USERNAME = 'admin';
@@ -43,9 +46,11 @@ export interface StaffService {
   touchLastLogin(staffId: Types.ObjectId): Promise<StaffDoc | null>;
   countStaffInDepartment(departmentId: string): Promise<number>;
   /**
-   * Creates the first admin when no active admin exists: from ADMIN_USERNAME/ADMIN_PASSWORD, or
-   * outside production as `admin` with a generated password. Safe to run on every start of
-   * every instance: the unique username index lets exactly one insert win.
+   * Makes sure an active admin exists. When none does: creates the account from
+   * ADMIN_USERNAME/ADMIN_PASSWORD (outside production, `admin` with a generated password), or, when
+   * that username already exists (deactivated or demoted), makes it the active admin again with
+   * that password, logging it loudly. Safe to run on every start of every instance: the unique
+   * username index lets exactly one insert win, and the recovery's filter lets one update win.
    * @throws Error in production when no admin exists and none is configured.
    */
   bootstrapAdmin(): Promise<BootstrapResult>;
@@ -216,6 +221,9 @@ export function createStaffService({ models, db, config, clock, logger, services
       } else {
         throw new Error('No active admin account exists: set ADMIN_USERNAME and ADMIN_PASSWORD for this start to create one');
       }
+      const system: SystemActor = { kind: 'system', component: 'bootstrap' };
+      const passwordHash = await hashPassword(password);
+      const now = new Date(clock());
       let doc: StaffDoc;
       try {
         const created = await models.Staff.create({
@@ -224,21 +232,36 @@ export function createStaffService({ models, db, config, clock, logger, services
           role: 'admin',
           departmentId: null,
           active: true,
-          passwordHash: await hashPassword(password),
+          passwordHash,
           tokenVersion: 1,
-          passwordChangedAt: new Date(clock()),
+          passwordChangedAt: now,
         });
         doc = created.toObject<StaffDoc>();
       } catch (err) {
         if (!isDuplicateKeyError(err)) throw err;
-        // Another instance created it first, or the username belongs to an existing account.
-        const existing = await models.Staff.findOne({ username }).lean<StaffDoc>();
-        if (existing && (existing.role !== 'admin' || !existing.active)) {
-          logger.warn({ username }, 'admin bootstrap skipped: the username belongs to an account that is not an active admin');
-        }
-        return { created: false };
+        // The username exists but no admin is active (deactivated or demoted, e.g. after two
+        // admins removed each other before the guard existed): recover it as the operator asked.
+        // The filter makes the recovery happen once when several instances start together.
+        const recovered = await models.Staff.findOneAndUpdate(
+          { username, $nor: [{ role: 'admin', active: true }] },
+          { $set: { role: 'admin', active: true, departmentId: null, passwordHash, passwordChangedAt: now }, $inc: { tokenVersion: 1 } },
+          { returnDocument: 'after' },
+        ).lean<StaffDoc>();
+        if (!recovered) return { created: false };
+        await services.auth.clearLoginFailures(username);
+        logger.warn(
+          { username },
+          `!!! No active admin account existed: reactivated "${username}" as admin and reset its password from ${generated ? 'a generated password' : 'ADMIN_PASSWORD'}. Check the audit log for how the admins were lost. !!!`,
+        );
+        await services.audit.recordAudit({
+          actor: system,
+          action: 'staff.bootstrap_admin',
+          targetType: 'staff',
+          targetId: recovered._id,
+          details: { username, recovered: true },
+        });
+        return generated ? { created: true, recovered: true, username, generatedPassword: password } : { created: true, recovered: true, username };
       }
-      const system: SystemActor = { kind: 'system', component: 'bootstrap' };
       await services.audit.recordAudit({ actor: system, action: 'staff.bootstrap_admin', targetType: 'staff', targetId: doc._id, details: { username } });
       return generated ? { created: true, username, generatedPassword: password } : { created: true, username };
     },
