@@ -3,9 +3,10 @@
  *
  * Citizens sign in with a `wx.login` code exchanged through WeChat's jscode2session, or, in the
  * development dev-login mode only, with `dev:<name>` (a stable fake openid per name). Staff sign
- * in with username and password; failures per username are counted in the database and lock
- * the username for a while (every instance sees the same count). Every staff login, successful
- * or not, is audited.
+ * in with username and password; failures are counted in the database per (username, client
+ * address) with growing delays (login-throttle.ts, ADR 093), so every instance sees the same
+ * count and an attacker elsewhere cannot lock the rightful user out. Every staff login,
+ * successful or not, is audited.
  *
  * Tokens are HS256 JWTs (lib/jwt.ts). Both kinds carry the account's `tokenVersion` as `ver`;
  * {@link AuthService.resolveToken} refuses a token whose account is gone, inactive or whose
@@ -18,13 +19,12 @@ import type { StaffLogin, StaffPasswordChange } from '../../../../shared/staff';
 import type { Actor, RequestOrigin, StaffActor } from '../../lib/actor';
 import { AppError, tooManyRequests } from '../../lib/errors';
 import { signToken, verifyToken } from '../../lib/jwt';
-import { isDuplicateKeyError } from '../../lib/mongo-errors';
 import { hashPassword, verifyPassword } from '../../lib/password';
 import { WECHAT_ERRCODE, WechatApiError } from '../../lib/wechat';
 import type { ServiceDeps } from '../../services';
 import type { StaffDoc } from '../staff/staff.model';
 import type { UserDoc } from '../user/user.model';
-import type { LoginThrottleDoc } from './login-throttle.model';
+import { createLoginThrottle, isRefusal } from './login-throttle';
 
 /** A signed token and when it expires. */
 export interface IssuedToken {
@@ -45,7 +45,10 @@ export interface StaffSession extends IssuedToken {
 export interface AuthService {
   /** @throws invalid_code, user_blocked, rate_limited, wechat_unavailable */
   loginCitizen(actor: Actor, input: CitizenLogin): Promise<CitizenSession>;
-  /** @throws invalid_credentials, account_locked */
+  /**
+   * Checks the password unless the (username, client address) pair must wait.
+   * @throws invalid_credentials, rate_limited (with `retryAfter`: the pair's back-off)
+   */
   loginStaff(actor: Actor, input: StaffLogin): Promise<StaffSession>;
   /** Changes the actor's own password and returns a new session (older tokens stop working). @throws wrong_password */
   changeOwnPassword(actor: StaffActor, input: StaffPasswordChange): Promise<StaffSession>;
@@ -58,8 +61,8 @@ export interface AuthService {
   resolveToken(token: string, origin: RequestOrigin): Promise<Actor | null>;
   issueCitizenToken(user: Pick<UserDoc, '_id' | 'tokenVersion'>): IssuedToken;
   issueStaffToken(staff: Pick<StaffDoc, '_id' | 'role' | 'tokenVersion'>): IssuedToken;
-  /** Forgets failed logins of a username (after an admin resets its password). */
-  clearLoginFailures(username: string): Promise<void>;
+  /** Forgets failed logins of a username from every address (admin unlock, password reset); returns how many records. */
+  clearLoginFailures(username: string): Promise<number>;
   /** Deletes throttle records that no longer matter; returns how many. */
   sweepExpired(): Promise<number>;
 }
@@ -118,56 +121,7 @@ export function createAuthService({ models, config, clock, logger, wechat, servi
     }
   };
 
-  /** Seconds the username stays locked, or 0. */
-  const lockedFor = async (username: string): Promise<number> => {
-    const doc = await models.LoginThrottle.findById(username).lean<LoginThrottleDoc>();
-    const until = doc?.lockedUntil?.getTime() ?? 0;
-    return until > clock() ? Math.ceil((until - clock()) / 1000) : 0;
-  };
-
-  /** Counts a failure; returns the lock duration in seconds if this failure locked the username. */
-  const recordFailure = async (username: string): Promise<number> => {
-    const { maxFailures, failureWindowSeconds, lockSeconds } = config.login;
-    const now = clock();
-    const windowStart = new Date(now - failureWindowSeconds * 1000);
-    const expiresAt = new Date(now + Math.max(failureWindowSeconds, lockSeconds) * 1000);
-    // Within the current window: count. Otherwise (no record, or an old window): start a new one.
-    let doc = await models.LoginThrottle.findOneAndUpdate(
-      { _id: username, windowStartedAt: { $gt: windowStart } },
-      { $inc: { failures: 1 }, $set: { expiresAt } },
-      { returnDocument: 'after' },
-    ).lean<LoginThrottleDoc>();
-    if (!doc) {
-      const start = () =>
-        models.LoginThrottle.findOneAndUpdate(
-          { _id: username },
-          { $set: { failures: 1, windowStartedAt: new Date(now), lockedUntil: null, expiresAt } },
-          { upsert: true, returnDocument: 'after' },
-        ).lean<LoginThrottleDoc>();
-      try {
-        doc = await start();
-      } catch (err) {
-        if (!isDuplicateKeyError(err)) throw err;
-        doc = await start();
-      }
-    }
-    if (!doc || doc.failures < maxFailures) return 0;
-    await models.LoginThrottle.updateOne(
-      { _id: username },
-      {
-        $set: {
-          lockedUntil: new Date(now + lockSeconds * 1000),
-          failures: 0,
-          windowStartedAt: new Date(now),
-          expiresAt: new Date(now + Math.max(failureWindowSeconds, lockSeconds) * 1000),
-        },
-      },
-    );
-    return lockSeconds;
-  };
-
-  const lockedError = (retryAfter: number) =>
-    new AppError('account_locked', { details: { retryAfter }, headers: { 'Retry-After': String(retryAfter) } });
+  const throttle = createLoginThrottle(models.LoginThrottle, config.login, clock);
 
   return {
     async loginCitizen(_actor, input) {
@@ -180,26 +134,35 @@ export function createAuthService({ models, config, clock, logger, wechat, servi
 
     async loginStaff(actor, input) {
       const username = input.username;
-      /** Audits the failure and returns the error to throw: locked when `lockedForSeconds` > 0. */
-      const failure = async (reason: string, lockedForSeconds = 0) => {
+      /** Audits the failure; `retryAfter` > 0 means the address must wait that long now. */
+      const failure = async (reason: string, retryAfter = 0) => {
         const details: Record<string, unknown> = { username, reason };
-        if (lockedForSeconds > 0) details.retryAfter = lockedForSeconds;
+        if (retryAfter > 0) details.retryAfter = retryAfter;
         await services.audit.recordAudit({ actor, action: 'staff.login_failed', targetType: 'staff', details });
-        return lockedForSeconds > 0 ? lockedError(lockedForSeconds) : new AppError('invalid_credentials');
+        return retryAfter > 0 ? tooManyRequests(retryAfter) : new AppError('invalid_credentials');
       };
 
-      const locked = await lockedFor(username);
-      if (locked > 0) throw await failure('locked', locked);
+      // The slot is taken before the (deliberately slow) password check, so concurrent attempts
+      // cannot run more checks than allowed.
+      const reservation = await throttle.reserve(username, actor.ip);
+      if (isRefusal(reservation)) throw await failure('throttled', reservation.retryAfter);
 
-      const staff = await services.staff.findStaffByUsername(username);
-      dummyHash ??= hashPassword('timing-equaliser');
-      const passwordOk = await verifyPassword(input.password, staff?.passwordHash ?? (await dummyHash));
+      let staff: StaffDoc | null;
+      let passwordOk: boolean;
+      try {
+        staff = await services.staff.findStaffByUsername(username);
+        dummyHash ??= hashPassword('timing-equaliser');
+        passwordOk = await verifyPassword(input.password, staff?.passwordHash ?? (await dummyHash));
+      } catch (err) {
+        await throttle.release(reservation);
+        throw err;
+      }
       if (!staff || !passwordOk || !staff.active) {
         const reason = !staff ? 'unknown_username' : !passwordOk ? 'wrong_password' : 'inactive';
-        throw await failure(reason, await recordFailure(username));
+        throw await failure(reason, await throttle.failed(reservation));
       }
 
-      await models.LoginThrottle.deleteOne({ _id: username });
+      await throttle.succeeded(reservation);
       const current = (await services.staff.touchLastLogin(staff._id)) ?? staff;
       await services.audit.recordAudit({
         actor: {
@@ -264,12 +227,11 @@ export function createAuthService({ models, config, clock, logger, wechat, servi
     issueStaffToken,
 
     async clearLoginFailures(username) {
-      await models.LoginThrottle.deleteOne({ _id: username });
+      return throttle.clear(username);
     },
 
     async sweepExpired() {
-      const result = await models.LoginThrottle.deleteMany({ expiresAt: { $lte: new Date(clock()) } });
-      return result.deletedCount;
+      return throttle.sweepExpired();
     },
   };
 }

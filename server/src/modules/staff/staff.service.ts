@@ -36,6 +36,8 @@ export interface StaffService {
   updateStaff(actor: StaffActor, id: string, input: StaffUpdate): Promise<StaffDoc>;
   /** Sets a new password chosen by the admin, ends the account's sessions and lifts a lockout. */
   resetPassword(actor: StaffActor, id: string, password: string): Promise<StaffDoc>;
+  /** Forgets the account's failed logins from every address (lifts any back-off). Audited. @throws not_found */
+  unlockStaff(actor: StaffActor, id: string): Promise<StaffDoc>;
   /** Sets the account's password (callers have checked the current one). Ends its sessions. */
   setPassword(staffId: Types.ObjectId, password: string): Promise<StaffDoc>;
   /** For the auth module: the account by id, active or not. */
@@ -187,6 +189,13 @@ export function createStaffService({ models, db, config, clock, logger, services
       await services.auth.clearLoginFailures(after.username);
       await services.audit.recordAudit({ actor, action: 'staff.reset_password', targetType: 'staff', targetId: before._id });
       return after;
+    },
+
+    async unlockStaff(actor, id) {
+      const staff = await load(id);
+      const cleared = await services.auth.clearLoginFailures(staff.username);
+      await services.audit.recordAudit({ actor, action: 'staff.unlock', targetType: 'staff', targetId: staff._id, details: { username: staff.username, cleared } });
+      return staff;
     },
 
     setPassword,
