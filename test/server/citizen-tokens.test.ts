@@ -123,7 +123,8 @@ describe('blocking a citizen', () => {
       const refused = await send(victim.token);
       expect({ name, status: refused.status, code: refused.body.error?.code }).toEqual({ name, status: 403, code: 'user_blocked' });
     }
-    // Public pages stay readable, as for anyone without a token.
+    // Staff routes answer as to any citizen; public pages stay readable, as for anyone.
+    expect((await request(t.app).get('/api/admin/auth/me').set(auth(victim.token))).status).toBe(403);
     expect((await request(t.app).get(`/api/consultations/${consultationId}`).set(auth(victim.token))).status).toBe(200);
     const signIn = await request(t.app).post('/api/auth/wechat').send({ code: 'dev:to-be-blocked' });
     expect(signIn.status).toBe(403);

@@ -26,12 +26,17 @@ export function isAllowed(auth: RouteAuth, actor: Actor): boolean {
   return actor.kind === 'staff' && (auth.staff.length === 0 || auth.staff.includes(actor.role));
 }
 
-/** The actor of a token, null for a bad one; a blocked citizen on a public route reads as anyone. */
+/**
+ * The actor of a token, null for a bad one. A blocked citizen reads public routes as anyone, is
+ * told `user_blocked` on routes citizens may call, and is simply `forbidden` on staff routes.
+ */
 async function resolve(auth: RouteAuth, services: Services, token: string, origin: RequestOrigin): Promise<Actor | null> {
   try {
     return await services.auth.resolveToken(token, origin);
   } catch (err) {
-    if (auth === 'public' && err instanceof AppError && err.code === 'user_blocked') return { kind: 'anonymous', ...origin };
+    if (!(err instanceof AppError && err.code === 'user_blocked')) throw err;
+    if (auth === 'public') return { kind: 'anonymous', ...origin };
+    if (typeof auth === 'object') throw forbidden();
     throw err;
   }
 }
@@ -43,8 +48,7 @@ export function authenticate(auth: RouteAuth, services: Services): AppMiddleware
     const resolved = token === undefined ? null : await resolve(auth, services, token, origin);
     // A token that was sent must be good, on public routes too: the client learns at once that
     // its session ended (and the mini-program signs in again or retries without it).
-    if (token !== undefined && resolved === null) throw unauthorized();
-    if (auth !== 'public' && resolved === null) throw unauthorized();
+    if (resolved === null && (token !== undefined || auth !== 'public')) throw unauthorized();
     const actor: Actor = resolved ?? { kind: 'anonymous', ...origin };
     if (!isAllowed(auth, actor)) throw forbidden();
     ctx.state.actor = actor;
