@@ -22,7 +22,7 @@ import { isDuplicateKeyError } from '../../lib/mongo-errors';
 import type { LoginThrottleDoc } from './login-throttle.model';
 
 /** A reserved password check. */
-export interface LoginReservation {
+interface LoginReservation {
   key: string;
   username: string;
   /** Checks reserved in the window, this one included. */
@@ -32,11 +32,11 @@ export interface LoginReservation {
 }
 
 /** The attempt may not run yet: try again in `retryAfter` seconds. */
-export interface LoginRefusal {
+interface LoginRefusal {
   retryAfter: number;
 }
 
-export interface LoginThrottle {
+interface LoginThrottle {
   /** Takes a slot for one password check, or says how long to wait. */
   reserve(username: string, ip: string): Promise<LoginReservation | LoginRefusal>;
   /** The password was right: the address starts afresh. */

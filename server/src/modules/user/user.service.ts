@@ -12,7 +12,7 @@ import type { ServiceDeps } from '../../services';
 import type { UserDoc } from './user.model';
 
 /** What the auth middleware needs to accept a citizen token. */
-export interface SessionState {
+interface SessionState {
   tokenVersion: number;
   blocked: boolean;
 }
