@@ -273,6 +273,15 @@ export function signOut(): void {
   clearSession();
 }
 
+/**
+ * Ends the citizen's sessions on every device (`POST /api/auth/logout-all`: every token stops
+ * working at once), then forgets this one.
+ */
+export async function signOutEverywhere(): Promise<void> {
+  await request({ method: 'POST', path: '/api/auth/logout-all', auth: 'required', schema: null });
+  clearSession();
+}
+
 /** The signed-in citizen, or null (no call is made). */
 export function currentCitizen(): CitizenView | null {
   return readSession()?.user ?? null;

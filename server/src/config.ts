@@ -93,12 +93,18 @@ export interface Config {
     /** Write requests per client IP per window. */
     perIp: number;
   };
+  /** Staff login throttling per (username, client address); see modules/auth/login-throttle.ts. */
   login: {
-    /** Failed staff logins for one username that lock it. */
+    /** Free failed attempts of one username from one address before the back-off starts. */
     maxFailures: number;
-    /** The failures must fall within this many seconds of the first one. */
+    /** Failures are counted within this many seconds of the first one (and remembered this long after a back-off). */
     failureWindowSeconds: number;
+    /** Longest back-off between two attempts (`LOGIN_LOCK_SECONDS`). */
     lockSeconds: number;
+    /** First back-off; doubles with each further failure. */
+    backoffBaseSeconds: number;
+    /** Failures of one username from all addresses in the window past which each address gets one free attempt. */
+    usernameMaxFailures: number;
   };
   tokens: {
     citizenTtlSeconds: number;
@@ -180,6 +186,8 @@ const EnvSchema = z.object({
   LOGIN_MAX_FAILURES: intIn(1, 1000, 5),
   LOGIN_FAILURE_WINDOW_SECONDS: intIn(1, 86_400, 15 * 60),
   LOGIN_LOCK_SECONDS: intIn(1, 86_400, 15 * 60),
+  LOGIN_BACKOFF_BASE_SECONDS: intIn(1, 86_400, 30),
+  LOGIN_USERNAME_MAX_FAILURES: intIn(1, 1_000_000, 100),
   CITIZEN_TOKEN_TTL_SECONDS: intIn(60, 90 * 86_400, 7 * 86_400),
   STAFF_TOKEN_TTL_SECONDS: intIn(60, 30 * 86_400, 8 * 3600),
   BACKGROUND_TASKS: z.preprocess(
@@ -304,6 +312,8 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
       maxFailures: e.LOGIN_MAX_FAILURES,
       failureWindowSeconds: e.LOGIN_FAILURE_WINDOW_SECONDS,
       lockSeconds: e.LOGIN_LOCK_SECONDS,
+      backoffBaseSeconds: e.LOGIN_BACKOFF_BASE_SECONDS,
+      usernameMaxFailures: e.LOGIN_USERNAME_MAX_FAILURES,
     },
     tokens: { citizenTtlSeconds: e.CITIZEN_TOKEN_TTL_SECONDS, staffTtlSeconds: e.STAFF_TOKEN_TTL_SECONDS },
   };

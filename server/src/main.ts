@@ -66,9 +66,10 @@ async function main(): Promise<void> {
   if (bootstrap.created && bootstrap.generatedPassword) {
     // Printed once: the account exists from now on and this branch never runs again.
     logger.warn(
-      `!!! Created the first admin account "${bootstrap.username}" with the generated password: ${bootstrap.generatedPassword} -- sign in and change it; it is not shown again. !!!`,
+      `!!! ${bootstrap.recovered ? 'Reactivated the admin account' : 'Created the first admin account'} "${bootstrap.username}" with the generated password: ${bootstrap.generatedPassword} -- sign in and change it; it is not shown again. !!!`,
     );
-  } else if (bootstrap.created) {
+  } else if (bootstrap.created && !bootstrap.recovered) {
+    // A recovery has logged its own warning.
     logger.info({ username: bootstrap.username }, 'created the first admin account from ADMIN_USERNAME');
   }
 

@@ -49,7 +49,7 @@ import {
   type PolicyDoc,
 } from './modules/policy/policy.model';
 import { rateLimitWindowSchema, type RateLimitWindowDoc } from './modules/rate-limit/rate-limit.model';
-import { staffSchema, type StaffDoc } from './modules/staff/staff.model';
+import { staffGuardSchema, staffSchema, type StaffDoc, type StaffGuardDoc } from './modules/staff/staff.model';
 import { uploadChunkSchema, uploadFileSchema, type UploadChunkDoc, type UploadFileDoc } from './modules/upload/upload.model';
 import { userSchema, type UserDoc } from './modules/user/user.model';
 import { wechatTokenSchema, type WechatTokenDoc } from './modules/wechat/wechat-token.model';
@@ -84,6 +84,8 @@ export interface Models {
   Interpretation: Model<InterpretationDoc>;
   PolicyCategory: Model<PolicyCategoryDoc>;
   PolicyCatalogState: Model<PolicyCatalogStateDoc>;
+  // Accounts: the guard that serialises changes taking an admin away.
+  StaffGuard: Model<StaffGuardDoc>;
 }
 
 /** Binds a schema to the connection once; later calls (a second app on the same connection) reuse it. */
@@ -121,6 +123,7 @@ export function createModels(connection: Connection): Models {
     Interpretation: bind(connection, 'Interpretation', interpretationSchema),
     PolicyCategory: bind(connection, 'PolicyCategory', policyCategorySchema),
     PolicyCatalogState: bind(connection, 'PolicyCatalogState', policyCatalogStateSchema),
+    StaffGuard: bind(connection, 'StaffGuard', staffGuardSchema),
   };
 }
 

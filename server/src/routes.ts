@@ -16,5 +16,6 @@ import { adminPolicyRoutes, policyRoutes } from './modules/policy/policy.routes'
 import { staffRoutes } from './modules/staff/staff.routes';
 import { statsRoutes } from './modules/stats/stats.routes';
 import { uploadRoutes } from './modules/upload/upload.routes';
+import { userRoutes } from './modules/user/user.routes';
 
-export const ROUTE_MODULES: readonly RouteModule[] = [healthRoutes, authRoutes, staffRoutes, departmentRoutes, auditRoutes, letterRoutes, adminLetterRoutes, uploadRoutes, notificationRoutes, contentSafetyRoutes, errorReportRoutes, consultationRoutes, policyRoutes, adminPolicyRoutes, statsRoutes];
+export const ROUTE_MODULES: readonly RouteModule[] = [healthRoutes, authRoutes, staffRoutes, departmentRoutes, auditRoutes, letterRoutes, adminLetterRoutes, uploadRoutes, notificationRoutes, contentSafetyRoutes, errorReportRoutes, consultationRoutes, policyRoutes, adminPolicyRoutes, statsRoutes, userRoutes];

@@ -138,6 +138,56 @@ describe('PATCH /api/admin/staff/:id', () => {
   });
 });
 
+describe('the last active admin under concurrency', () => {
+  /** Two fresh admins who are the only active admins of a new database. */
+  const pairOfAdmins = async (app: TestApp) => {
+    await app.models.Staff.updateMany({ role: 'admin' }, { $set: { active: false } });
+    return [await app.createStaff({ role: 'admin' }), await app.createStaff({ role: 'admin' })] as const;
+  };
+  const activeAdmins = (app: TestApp) => app.models.Staff.countDocuments({ role: 'admin', active: true });
+
+  it.each([
+    ['deactivate each other', { active: false }],
+    ['demote each other', { role: 'office' }],
+  ])('leaves an active admin when two admins %s at the same moment (20 rounds)', async (_what, body) => {
+    const separate = await createTestApp({ env: { RATE_LIMIT_PER_IP: '100000' } });
+    try {
+      for (let round = 0; round < 20; round++) {
+        const [a, b] = await pairOfAdmins(separate);
+        const results = await Promise.all([
+          request(separate.app).patch(`/api/admin/staff/${b.id}`).set(auth(a.token)).send(body),
+          request(separate.app).patch(`/api/admin/staff/${a.id}`).set(auth(b.token)).send(body),
+        ]);
+        expect({ round, active: await activeAdmins(separate) }).toEqual({ round, active: 1 });
+        // Exactly one wins; the other is refused as the last admin, or finds its own token ended.
+        expect(results.map((r) => r.status).sort()).toEqual([200, expect.any(Number)]);
+        const loser = results.find((r) => r.status !== 200);
+        expect(['last_admin', 'unauthorized']).toContain(loser?.body.error.code);
+      }
+    } finally {
+      await separate.close();
+    }
+  });
+
+  it('leaves an active admin when several admins deactivate all the others at once', async () => {
+    const separate = await createTestApp({ env: { RATE_LIMIT_PER_IP: '100000' } });
+    try {
+      for (let round = 0; round < 6; round++) {
+        await separate.models.Staff.updateMany({ role: 'admin' }, { $set: { active: false } });
+        const admins = await Promise.all([1, 2, 3, 4].map(() => separate.createStaff({ role: 'admin' })));
+        await Promise.all(
+          admins.flatMap((me) =>
+            admins.filter((other) => other !== me).map((other) => request(separate.app).patch(`/api/admin/staff/${other.id}`).set(auth(me.token)).send({ active: false })),
+          ),
+        );
+        expect({ round, active: await activeAdmins(separate) }).toEqual({ round, active: 1 });
+      }
+    } finally {
+      await separate.close();
+    }
+  });
+});
+
 describe('POST /api/admin/staff/:id/reset-password', () => {
   it('sets the new password, lifts a lockout and audits without the password', async () => {
     const target = await t.createStaff();

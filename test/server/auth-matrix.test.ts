@@ -29,6 +29,10 @@ const ADMIN_ONLY: [method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: st
   ['post', '/api/admin/categories', { key: 'matrix', name: '矩阵测试类别' }],
   ['patch', `/api/admin/categories/${SOME_ID}`, { name: '改名类别' }],
   ['delete', `/api/admin/categories/${SOME_ID}`],
+  ['post', `/api/admin/staff/${SOME_ID}/unlock`],
+  ['get', `/api/admin/users/${SOME_ID}`],
+  ['post', `/api/admin/users/${SOME_ID}/block`, { reason: '矩阵测试' }],
+  ['post', `/api/admin/users/${SOME_ID}/unblock`],
 ];
 
 beforeAll(async () => {

@@ -52,6 +52,38 @@ describe('bootstrapAdmin', () => {
     expect((await request(restarted.app).post('/api/admin/auth/login').send({ username: 'root', password: 'root-password-1' })).status).toBe(200);
   });
 
+  it('recovers when no admin is active: reactivates the ADMIN_USERNAME account with ADMIN_PASSWORD, loudly and audited', async () => {
+    const first = await start({ ADMIN_USERNAME: 'root', ADMIN_PASSWORD: 'root-password-1' });
+    await first.services.staff.bootstrapAdmin();
+    const signedIn = await request(first.app).post('/api/admin/auth/login').send({ username: 'root', password: 'root-password-1' });
+    // The state two admins removing each other used to leave behind: no active admin at all.
+    await first.models.Staff.updateMany({}, { $set: { active: false } });
+
+    const restarted = await start({ ADMIN_USERNAME: 'root', ADMIN_PASSWORD: 'recovery-password-2' });
+    expect(await restarted.services.staff.bootstrapAdmin()).toEqual({ created: true, recovered: true, username: 'root' });
+    expect(restarted.logs).toContainEqual(expect.objectContaining({ level: 40, username: 'root', msg: expect.stringMatching(/^!!! No active admin account existed: reactivated "root"/) }));
+    expect(await restarted.models.Staff.countDocuments({ role: 'admin', active: true })).toBe(1);
+    expect((await request(restarted.app).post('/api/admin/auth/login').send({ username: 'root', password: 'root-password-1' })).status).toBe(401);
+    expect((await request(restarted.app).post('/api/admin/auth/login').send({ username: 'root', password: 'recovery-password-2' })).status).toBe(200);
+    // Sessions from before the recovery are over.
+    expect((await request(restarted.app).get('/api/admin/auth/me').set('Authorization', `Bearer ${signedIn.body.token}`)).status).toBe(401);
+    const entry = await restarted.models.AuditEntry.findOne({ action: 'staff.bootstrap_admin', 'details.recovered': true }).lean();
+    expect(entry).toMatchObject({ actor: { kind: 'system', id: 'bootstrap' }, details: { username: 'root', recovered: true } });
+    // Later starts leave it alone again.
+    expect(await restarted.services.staff.bootstrapAdmin()).toEqual({ created: false });
+  });
+
+  it('recovers a demoted ADMIN_USERNAME account the same way, once when several instances start together', async () => {
+    const first = await start({ ADMIN_USERNAME: 'root', ADMIN_PASSWORD: 'root-password-1' });
+    await first.services.staff.bootstrapAdmin();
+    await first.models.Staff.updateOne({ username: 'root' }, { $set: { role: 'office' } });
+    const instances = await Promise.all([1, 2, 3].map(() => start({ ADMIN_USERNAME: 'root', ADMIN_PASSWORD: 'recovery-password-2' })));
+    const results = await Promise.all(instances.map((i) => i.services.staff.bootstrapAdmin()));
+    expect(results.filter((r) => r.created)).toEqual([{ created: true, recovered: true, username: 'root' }]);
+    expect(await first.models.Staff.findOne({ username: 'root' }).lean()).toMatchObject({ role: 'admin', active: true, departmentId: null });
+    expect(await first.models.AuditEntry.countDocuments({ action: 'staff.bootstrap_admin', 'details.recovered': true })).toBe(1);
+  });
+
   it('creates exactly one admin when several instances start at once', async () => {
     const instances = await Promise.all([start(), start(), start(), start()]);
     const results = await Promise.all(instances.map((i) => i.services.staff.bootstrapAdmin()));

@@ -131,12 +131,14 @@ describe('parseConfig', () => {
       RATE_LIMIT_PER_IP: '50',
       RATE_LIMIT_WINDOW_SECONDS: '10',
       LOGIN_MAX_FAILURES: '3',
+      LOGIN_BACKOFF_BASE_SECONDS: '10',
+      LOGIN_USERNAME_MAX_FAILURES: '500',
     });
     expect(config.port).toBe(8080);
     expect(config.trustProxy).toBe(2);
     expect(config.limits.jsonBodyBytes).toBe(2048);
     expect(config.rateLimit).toEqual({ windowSeconds: 10, perUser: 5, perIp: 50 });
-    expect(config.login.maxFailures).toBe(3);
+    expect(config.login).toEqual({ maxFailures: 3, failureWindowSeconds: 900, lockSeconds: 900, backoffBaseSeconds: 10, usernameMaxFailures: 500 });
     expect(parseConfig({ JWT_SECRET: 'j'.repeat(40), TRUST_PROXY: 'true' }).trustProxy).toBe(1);
   });
 });

@@ -8,7 +8,7 @@ import { Input, Text, View } from '@tarojs/components';
 import { Badge, Button, Cell, CellGroup } from '@nutui/nutui-react-taro';
 import type { CitizenView } from '@shared/auth';
 import { fetchInbox } from '../../api/inbox';
-import { DEV_LOGIN, currentCitizen, signIn, signOut, switchDevUser, toApiError } from '../../api/request';
+import { DEV_LOGIN, currentCitizen, signIn, signOut, signOutEverywhere, switchDevUser, toApiError } from '../../api/request';
 import { readDevLoginName } from '../../api/session-store';
 import { toastError } from '../../components/error-container/present';
 import { PAGES } from '../../routes';
@@ -55,6 +55,21 @@ export default function MinePage() {
   const logout = () => {
     signOut();
     refresh();
+  };
+
+  // For a lost or shared phone: every device must sign in again.
+  const logoutEverywhere = async () => {
+    const answer = await showModal({ title: '退出所有设备', content: '将退出您在所有设备上的登录，各设备需重新登录。', confirmText: '全部退出' });
+    if (!answer.confirm) return;
+    setBusy(true);
+    try {
+      await signOutEverywhere();
+      refresh();
+    } catch (e) {
+      toastError(toApiError(e));
+    } finally {
+      setBusy(false);
+    }
   };
 
   const toggleConsent = async () => {
@@ -125,6 +140,9 @@ export default function MinePage() {
         <View className='form-actions'>
           <Button className='primary-button' fill='outline' onClick={logout}>
             退出登录
+          </Button>
+          <Button className='primary-button mine__logout-all' fill='none' loading={busy} disabled={busy} onClick={() => void logoutEverywhere()}>
+            退出所有设备
           </Button>
         </View>
       ) : null}

@@ -7,13 +7,20 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 const HEADER = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
 
-/** Claims every token we issue carries. `sub` is the user id; `kind` separates citizens from staff. */
+/**
+ * Claims every token we issue carries. `sub` is the id of the `users` or `staff` document (24
+ * lower-case hex digits); `kind` separates citizens from staff.
+ */
 export interface TokenClaims {
   sub: string;
   kind: 'citizen' | 'staff';
   /** Staff role, present on staff tokens. */
   role?: string;
-  /** Staff token version: bumped on password change or deactivation to revoke old tokens. */
+  /**
+   * The account's token version when the token was issued: bumped to revoke older tokens (staff:
+   * password change, deactivation, role change; citizens: sign-out everywhere, blocking). Always
+   * present on staff tokens; citizen tokens issued before versions existed lack it (version 0).
+   */
   ver?: number;
   iat: number;
   exp: number;
@@ -66,15 +73,20 @@ export function verifyToken(
   return { ok: true, claims };
 }
 
+/** What `sub` must look like: an ObjectId in the hex form we sign. */
+const SUBJECT = /^[0-9a-f]{24}$/;
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/**
+ * Every claim checked once, here, so code behind the auth middleware can trust them (a `sub`
+ * that is not an ObjectId must never reach a query). A token failing any check is malformed.
+ */
 function isClaims(value: unknown): value is TokenClaims {
   if (typeof value !== 'object' || value === null) return false;
   const c = value as Record<string, unknown>;
-  return (
-    typeof c.sub === 'string' &&
-    (c.kind === 'citizen' || c.kind === 'staff') &&
-    typeof c.iat === 'number' &&
-    typeof c.exp === 'number' &&
-    (c.role === undefined || typeof c.role === 'string') &&
-    (c.ver === undefined || typeof c.ver === 'number')
-  );
+  const common = typeof c.sub === 'string' && SUBJECT.test(c.sub) && isCount(c.iat) && isCount(c.exp);
+  if (!common) return false;
+  if (c.kind === 'staff') return typeof c.role === 'string' && isCount(c.ver);
+  return c.kind === 'citizen' && c.role === undefined && (c.ver === undefined || isCount(c.ver));
 }

@@ -290,7 +290,11 @@ export function defineRoute<
   }
   if (spec.body && spec.streamedBody) throw new Error(`route ${spec.method.toUpperCase()} ${spec.path}: declare either body or streamedBody`);
   if (spec.streamedBody) implied.push('validation_error', 'unsupported_media_type', 'payload_too_large');
-  if (spec.auth !== 'public') implied.push('unauthorized', 'forbidden');
+  // Every route refuses a bad token, public ones included; only routes citizens may call see a
+  // blocked citizen (public routes serve them as anonymous).
+  implied.push('unauthorized');
+  if (spec.auth !== 'public') implied.push('forbidden');
+  if (spec.auth === 'citizen' || spec.auth === 'signedIn') implied.push('user_blocked');
   if (rateLimit) implied.push('rate_limited');
   implied.push('internal_error');
   const schemas: Route['schemas'] = {};

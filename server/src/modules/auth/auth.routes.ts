@@ -36,13 +36,24 @@ export const authRoutes = defineRouteModule({
     }),
     defineRoute({
       method: 'post',
+      path: '/api/auth/logout-all',
+      summary: 'Sign the citizen out everywhere',
+      description: 'Every token of the citizen, this one included, stops working at once (401); each device signs in again.',
+      auth: 'citizen',
+      handler: async ({ actor, services }) => {
+        await services.users.signOutEverywhere(actor);
+      },
+    }),
+    defineRoute({
+      method: 'post',
       path: '/api/admin/auth/login',
       summary: 'Sign in a staff member',
-      description: 'Repeated failures for a username lock it for a while (`account_locked`, with `retryAfter` seconds).',
+      description:
+        'Failures are counted per username and client address: after `LOGIN_MAX_FAILURES` of them that address waits before each further attempt, the wait doubling per failure (429 `rate_limited` with `retryAfter` seconds). Other addresses, the rightful user’s included, are not held back; an admin lifts the wait with `POST /api/admin/staff/{id}/unlock`.',
       auth: 'public',
       body: StaffLoginSchema,
       response: StaffLoginResponseSchema,
-      errors: ['invalid_credentials', 'account_locked'],
+      errors: ['invalid_credentials', 'rate_limited'],
       handler: async ({ actor, input, services }) => presentStaffSession(await services.auth.loginStaff(actor, input.body)),
     }),
     defineRoute({

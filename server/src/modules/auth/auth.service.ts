@@ -3,13 +3,15 @@
  *
  * Citizens sign in with a `wx.login` code exchanged through WeChat's jscode2session, or, in the
  * development dev-login mode only, with `dev:<name>` (a stable fake openid per name). Staff sign
- * in with username and password; failures per username are counted in the database and lock
- * the username for a while (every instance sees the same count). Every staff login, successful
- * or not, is audited.
+ * in with username and password; failures are counted in the database per (username, client
+ * address) with growing delays (login-throttle.ts, ADR 093), so every instance sees the same
+ * count and an attacker elsewhere cannot lock the rightful user out. Every staff login,
+ * successful or not, is audited.
  *
- * Tokens are HS256 JWTs (lib/jwt.ts). Staff tokens carry the account's `tokenVersion` as `ver`;
- * {@link AuthService.resolveToken} refuses a staff token whose account is inactive or whose
- * version moved on, which is how deactivation and password changes end sessions.
+ * Tokens are HS256 JWTs (lib/jwt.ts). Both kinds carry the account's `tokenVersion` as `ver`;
+ * {@link AuthService.resolveToken} refuses a token whose account is gone, inactive or whose
+ * version moved on, which is how deactivation, password changes, sign-out everywhere and blocking
+ * end sessions. A blocked citizen's token is refused with `user_blocked`.
  */
 import { createHash } from 'node:crypto';
 import type { CitizenLogin } from '../../../../shared/auth';
@@ -17,13 +19,12 @@ import type { StaffLogin, StaffPasswordChange } from '../../../../shared/staff';
 import type { Actor, RequestOrigin, StaffActor } from '../../lib/actor';
 import { AppError, tooManyRequests } from '../../lib/errors';
 import { signToken, verifyToken } from '../../lib/jwt';
-import { isDuplicateKeyError } from '../../lib/mongo-errors';
 import { hashPassword, verifyPassword } from '../../lib/password';
 import { WECHAT_ERRCODE, WechatApiError } from '../../lib/wechat';
 import type { ServiceDeps } from '../../services';
 import type { StaffDoc } from '../staff/staff.model';
 import type { UserDoc } from '../user/user.model';
-import type { LoginThrottleDoc } from './login-throttle.model';
+import { createLoginThrottle, isRefusal } from './login-throttle';
 
 /** A signed token and when it expires. */
 export interface IssuedToken {
@@ -44,18 +45,24 @@ export interface StaffSession extends IssuedToken {
 export interface AuthService {
   /** @throws invalid_code, user_blocked, rate_limited, wechat_unavailable */
   loginCitizen(actor: Actor, input: CitizenLogin): Promise<CitizenSession>;
-  /** @throws invalid_credentials, account_locked */
+  /**
+   * Checks the password unless the (username, client address) pair must wait.
+   * @throws invalid_credentials, rate_limited (with `retryAfter`: the pair's back-off)
+   */
   loginStaff(actor: Actor, input: StaffLogin): Promise<StaffSession>;
   /** Changes the actor's own password and returns a new session (older tokens stop working). @throws wrong_password */
   changeOwnPassword(actor: StaffActor, input: StaffPasswordChange): Promise<StaffSession>;
   /** The current account of a staff actor (for `GET /api/admin/auth/me`). */
   currentStaff(actor: StaffActor): Promise<StaffDoc>;
-  /** The actor a bearer token stands for, or null when the token is bad, expired or revoked. */
+  /**
+   * The actor a bearer token stands for, or null when the token is bad, expired or revoked.
+   * @throws user_blocked when it is the valid token of a blocked citizen
+   */
   resolveToken(token: string, origin: RequestOrigin): Promise<Actor | null>;
-  issueCitizenToken(user: Pick<UserDoc, '_id'>): IssuedToken;
+  issueCitizenToken(user: Pick<UserDoc, '_id' | 'tokenVersion'>): IssuedToken;
   issueStaffToken(staff: Pick<StaffDoc, '_id' | 'role' | 'tokenVersion'>): IssuedToken;
-  /** Forgets failed logins of a username (after an admin resets its password). */
-  clearLoginFailures(username: string): Promise<void>;
+  /** Forgets failed logins of a username from every address (admin unlock, password reset); returns how many records. */
+  clearLoginFailures(username: string): Promise<number>;
   /** Deletes throttle records that no longer matter; returns how many. */
   sweepExpired(): Promise<number>;
 }
@@ -81,8 +88,8 @@ export function createAuthService({ models, config, clock, logger, wechat, servi
 
   const issueStaffToken = (staff: Pick<StaffDoc, '_id' | 'role' | 'tokenVersion'>) =>
     issue({ sub: staff._id.toHexString(), kind: 'staff', role: staff.role, ver: staff.tokenVersion }, config.tokens.staffTtlSeconds);
-  const issueCitizenToken = (user: Pick<UserDoc, '_id'>) =>
-    issue({ sub: user._id.toHexString(), kind: 'citizen' }, config.tokens.citizenTtlSeconds);
+  const issueCitizenToken = (user: Pick<UserDoc, '_id' | 'tokenVersion'>) =>
+    issue({ sub: user._id.toHexString(), kind: 'citizen', ver: user.tokenVersion ?? 0 }, config.tokens.citizenTtlSeconds);
 
   const openidFor = async (code: string): Promise<{ openid: string; unionid?: string }> => {
     if (code.startsWith(DEV_CODE_PREFIX) && config.wechat.devLogin && config.env !== 'production') {
@@ -114,86 +121,48 @@ export function createAuthService({ models, config, clock, logger, wechat, servi
     }
   };
 
-  /** Seconds the username stays locked, or 0. */
-  const lockedFor = async (username: string): Promise<number> => {
-    const doc = await models.LoginThrottle.findById(username).lean<LoginThrottleDoc>();
-    const until = doc?.lockedUntil?.getTime() ?? 0;
-    return until > clock() ? Math.ceil((until - clock()) / 1000) : 0;
-  };
-
-  /** Counts a failure; returns the lock duration in seconds if this failure locked the username. */
-  const recordFailure = async (username: string): Promise<number> => {
-    const { maxFailures, failureWindowSeconds, lockSeconds } = config.login;
-    const now = clock();
-    const windowStart = new Date(now - failureWindowSeconds * 1000);
-    const expiresAt = new Date(now + Math.max(failureWindowSeconds, lockSeconds) * 1000);
-    // Within the current window: count. Otherwise (no record, or an old window): start a new one.
-    let doc = await models.LoginThrottle.findOneAndUpdate(
-      { _id: username, windowStartedAt: { $gt: windowStart } },
-      { $inc: { failures: 1 }, $set: { expiresAt } },
-      { returnDocument: 'after' },
-    ).lean<LoginThrottleDoc>();
-    if (!doc) {
-      const start = () =>
-        models.LoginThrottle.findOneAndUpdate(
-          { _id: username },
-          { $set: { failures: 1, windowStartedAt: new Date(now), lockedUntil: null, expiresAt } },
-          { upsert: true, returnDocument: 'after' },
-        ).lean<LoginThrottleDoc>();
-      try {
-        doc = await start();
-      } catch (err) {
-        if (!isDuplicateKeyError(err)) throw err;
-        doc = await start();
-      }
-    }
-    if (!doc || doc.failures < maxFailures) return 0;
-    await models.LoginThrottle.updateOne(
-      { _id: username },
-      {
-        $set: {
-          lockedUntil: new Date(now + lockSeconds * 1000),
-          failures: 0,
-          windowStartedAt: new Date(now),
-          expiresAt: new Date(now + Math.max(failureWindowSeconds, lockSeconds) * 1000),
-        },
-      },
-    );
-    return lockSeconds;
-  };
-
-  const lockedError = (retryAfter: number) =>
-    new AppError('account_locked', { details: { retryAfter }, headers: { 'Retry-After': String(retryAfter) } });
+  const throttle = createLoginThrottle(models.LoginThrottle, config.login, clock);
 
   return {
     async loginCitizen(_actor, input) {
       const { openid, unionid } = await openidFor(input.code);
       const user = await services.users.upsertByOpenid(openid, unionid);
+      // Blocked by an admin (WeChat's own block is 40226 above): same code, same screen.
+      if (user.blockedAt) throw new AppError('user_blocked');
       return { ...issueCitizenToken(user), user };
     },
 
     async loginStaff(actor, input) {
       const username = input.username;
-      /** Audits the failure and returns the error to throw: locked when `lockedForSeconds` > 0. */
-      const failure = async (reason: string, lockedForSeconds = 0) => {
+      /** Audits the failure; `retryAfter` > 0 means the address must wait that long now. */
+      const failure = async (reason: string, retryAfter = 0) => {
         const details: Record<string, unknown> = { username, reason };
-        if (lockedForSeconds > 0) details.retryAfter = lockedForSeconds;
+        if (retryAfter > 0) details.retryAfter = retryAfter;
         await services.audit.recordAudit({ actor, action: 'staff.login_failed', targetType: 'staff', details });
-        return lockedForSeconds > 0 ? lockedError(lockedForSeconds) : new AppError('invalid_credentials');
+        return retryAfter > 0 ? tooManyRequests(retryAfter) : new AppError('invalid_credentials');
       };
 
-      const locked = await lockedFor(username);
-      if (locked > 0) throw await failure('locked', locked);
+      // The slot is taken before the (deliberately slow) password check, so concurrent attempts
+      // cannot run more checks than allowed.
+      const reservation = await throttle.reserve(username, actor.ip);
+      if (isRefusal(reservation)) throw await failure('throttled', reservation.retryAfter);
 
-      const staff = await services.staff.findStaffByUsername(username);
-      dummyHash ??= hashPassword('timing-equaliser');
-      const passwordOk = await verifyPassword(input.password, staff?.passwordHash ?? (await dummyHash));
+      let staff: StaffDoc | null;
+      let passwordOk: boolean;
+      try {
+        staff = await services.staff.findStaffByUsername(username);
+        dummyHash ??= hashPassword('timing-equaliser');
+        passwordOk = await verifyPassword(input.password, staff?.passwordHash ?? (await dummyHash));
+      } catch (err) {
+        await throttle.release(reservation);
+        throw err;
+      }
       if (!staff || !passwordOk || !staff.active) {
         const reason = !staff ? 'unknown_username' : !passwordOk ? 'wrong_password' : 'inactive';
-        throw await failure(reason, await recordFailure(username));
+        throw await failure(reason, await throttle.failed(reservation));
       }
 
-      await models.LoginThrottle.deleteOne({ _id: username });
+      await throttle.succeeded(reservation);
       const current = (await services.staff.touchLastLogin(staff._id)) ?? staff;
       await services.audit.recordAudit({
         actor: {
@@ -234,7 +203,14 @@ export function createAuthService({ models, config, clock, logger, wechat, servi
       const result = verifyToken(config.jwtSecret, token, nowSeconds());
       if (!result.ok) return null;
       const { claims } = result;
-      if (claims.kind === 'citizen') return { kind: 'citizen', userId: claims.sub, ...origin };
+      if (claims.kind === 'citizen') {
+        const state = await services.users.sessionState(claims.sub);
+        if (!state) return null;
+        // Before the version check (blocking bumps it): a blocked citizen learns why.
+        if (state.blocked) throw new AppError('user_blocked');
+        if (state.tokenVersion !== (claims.ver ?? 0)) return null;
+        return { kind: 'citizen', userId: claims.sub, ...origin };
+      }
       const staff = await services.staff.findStaffById(claims.sub);
       if (!staff || !staff.active || staff.tokenVersion !== claims.ver) return null;
       return {
@@ -251,12 +227,11 @@ export function createAuthService({ models, config, clock, logger, wechat, servi
     issueStaffToken,
 
     async clearLoginFailures(username) {
-      await models.LoginThrottle.deleteOne({ _id: username });
+      return throttle.clear(username);
     },
 
     async sweepExpired() {
-      const result = await models.LoginThrottle.deleteMany({ expiresAt: { $lte: new Date(clock()) } });
-      return result.deletedCount;
+      return throttle.sweepExpired();
     },
   };
 }

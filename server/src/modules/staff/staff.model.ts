@@ -41,3 +41,24 @@ export const staffSchema = new Schema<StaffDoc>(
 staffSchema.index({ username: 1 }, { unique: true });
 staffSchema.index({ role: 1, active: 1 });
 staffSchema.index({ departmentId: 1 });
+
+/**
+ * One document (`_id: 'active_admins'`, collection `staff_guards`) that every change taking an
+ * admin away (deactivation, demotion) writes in its transaction before counting the remaining
+ * active admins. Two such changes at once therefore write the same document and conflict, so the
+ * second re-counts after the first committed: the "never zero active admins" rule cannot be beaten
+ * by a write skew (ADR 094).
+ */
+export interface StaffGuardDoc {
+  _id: string;
+  /** Changes guarded so far; the value matters less than the write. */
+  seq: number;
+}
+
+export const staffGuardSchema = new Schema<StaffGuardDoc>(
+  {
+    _id: { type: String, required: true },
+    seq: { type: Number, required: true, default: 0 },
+  },
+  { collection: 'staff_guards', autoIndex: false, versionKey: false },
+);

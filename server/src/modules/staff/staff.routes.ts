@@ -77,5 +77,16 @@ export const staffRoutes = defineRouteModule({
       handler: async ({ actor, input, services }) =>
         presentStaff(await services.staff.resetPassword(actor, input.params.id, input.body.password)),
     }),
+    defineRoute({
+      method: 'post',
+      path: '/api/admin/staff/:id/unlock',
+      summary: 'Lift the login back-off of a staff account',
+      description: 'Forgets the account’s failed logins from every address, so every address may try again at once. Audited.',
+      auth: staffAuth('admin'),
+      params: IdParams,
+      response: StaffViewSchema,
+      errors: ['not_found'],
+      handler: async ({ actor, input, services }) => presentStaff(await services.staff.unlockStaff(actor, input.params.id)),
+    }),
   ],
 });

@@ -17,8 +17,11 @@ import type { StaffDoc } from './staff.model';
 /** Outcome of {@link StaffService.bootstrapAdmin}. */
 export type BootstrapResult =
   | { created: false }
-  /** `generatedPassword` is set when the password was generated (development): show it once. */
-  | { created: true; username: string; generatedPassword?: string };
+  /**
+   * `generatedPassword` is set when the password was generated (development): show it once.
+   * `recovered` is set when an existing account of that username was made the active admin again.
+   */
+  | { created: true; username: string; generatedPassword?: string; recovered?: true };
 
 /** Username of the generated development admin. */
 export const DEV_ADMIN_USERNAME = 'admin';
@@ -33,6 +36,8 @@ export interface StaffService {
   updateStaff(actor: StaffActor, id: string, input: StaffUpdate): Promise<StaffDoc>;
   /** Sets a new password chosen by the admin, ends the account's sessions and lifts a lockout. */
   resetPassword(actor: StaffActor, id: string, password: string): Promise<StaffDoc>;
+  /** Forgets the account's failed logins from every address (lifts any back-off). Audited. @throws not_found */
+  unlockStaff(actor: StaffActor, id: string): Promise<StaffDoc>;
   /** Sets the account's password (callers have checked the current one). Ends its sessions. */
   setPassword(staffId: Types.ObjectId, password: string): Promise<StaffDoc>;
   /** For the auth module: the account by id, active or not. */
@@ -43,15 +48,20 @@ export interface StaffService {
   touchLastLogin(staffId: Types.ObjectId): Promise<StaffDoc | null>;
   countStaffInDepartment(departmentId: string): Promise<number>;
   /**
-   * Creates the first admin when no active admin exists: from ADMIN_USERNAME/ADMIN_PASSWORD, or
-   * outside production as `admin` with a generated password. Safe to run on every start of
-   * every instance: the unique username index lets exactly one insert win.
+   * Makes sure an active admin exists. When none does: creates the account from
+   * ADMIN_USERNAME/ADMIN_PASSWORD (outside production, `admin` with a generated password), or, when
+   * that username already exists (deactivated or demoted), makes it the active admin again with
+   * that password, logging it loudly. Safe to run on every start of every instance: the unique
+   * username index lets exactly one insert win, and the recovery's filter lets one update win.
    * @throws Error in production when no admin exists and none is configured.
    */
   bootstrapAdmin(): Promise<BootstrapResult>;
 }
 
-export function createStaffService({ models, config, clock, logger, services }: ServiceDeps): StaffService {
+/** `_id` of the guard document written by every change that takes an admin away. */
+const ADMIN_GUARD_ID = 'active_admins';
+
+export function createStaffService({ models, db, config, clock, logger, services }: ServiceDeps): StaffService {
   const load = async (id: string) => {
     const doc = isValidObjectId(id) ? await models.Staff.findById(id).lean<StaffDoc>() : null;
     if (!doc) throw notFound();
@@ -74,7 +84,16 @@ export function createStaffService({ models, config, clock, logger, services }: 
     return after;
   };
 
-  const otherActiveAdmins = (id: Types.ObjectId) => models.Staff.countDocuments({ role: 'admin', active: true, _id: { $ne: id } });
+  /** The guard must exist before transactions write it: two first inserts in transactions would collide on `_id`. */
+  const ensureGuard = async () => {
+    const upsert = () => models.StaffGuard.updateOne({ _id: ADMIN_GUARD_ID }, { $setOnInsert: { seq: 0 } }, { upsert: true });
+    try {
+      await upsert();
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      await upsert();
+    }
+  };
 
   return {
     async listStaff(_actor, query) {
@@ -120,35 +139,48 @@ export function createStaffService({ models, config, clock, logger, services }: 
     },
 
     async updateStaff(actor, id, input) {
-      const before = await load(id);
-      const role = input.role ?? before.role;
-      const departmentId = input.departmentId === undefined ? before.departmentId?.toHexString() ?? null : input.departmentId;
-      const active = input.active ?? before.active;
-      if (ROLES_WITH_DEPARTMENT.includes(role) && !departmentId) {
-        throw validationError([{ in: 'body', path: 'departmentId', message: '承办人员必须选择所属部门' }]);
-      }
       if (input.departmentId) await requireDepartment(input.departmentId);
-      const losesAdmin = before.role === 'admin' && before.active && (role !== 'admin' || !active);
-      if (losesAdmin && (await otherActiveAdmins(before._id)) === 0) throw conflict('last_admin');
+      await ensureGuard();
+      // One transaction from the read to the audit entry: the account's own document and, when an
+      // admin is taken away, the guard document are written in it, so a concurrent change to
+      // either makes one side retry with fresh data (ADR 003, ADR 094).
+      return db.connection.transaction(async (session) => {
+        const before = isValidObjectId(id) ? await models.Staff.findById(id).session(session).lean<StaffDoc>() : null;
+        if (!before) throw notFound();
+        const role = input.role ?? before.role;
+        const departmentId = input.departmentId === undefined ? before.departmentId?.toHexString() ?? null : input.departmentId;
+        const active = input.active ?? before.active;
+        if (ROLES_WITH_DEPARTMENT.includes(role) && !departmentId) {
+          throw validationError([{ in: 'body', path: 'departmentId', message: '承办人员必须选择所属部门' }]);
+        }
+        const losesAdmin = before.role === 'admin' && before.active && (role !== 'admin' || !active);
+        if (losesAdmin) {
+          // Write first, then count: whoever writes the guard second conflicts and retries.
+          await models.StaffGuard.updateOne({ _id: ADMIN_GUARD_ID }, { $inc: { seq: 1 } }, { session });
+          const others = await models.Staff.countDocuments({ role: 'admin', active: true, _id: { $ne: before._id } }).session(session);
+          if (others === 0) throw conflict('last_admin');
+        }
 
-      const set: Partial<StaffDoc> = { role, active, departmentId: departmentId ? new Types.ObjectId(departmentId) : null };
-      if (input.displayName !== undefined) set.displayName = input.displayName;
-      const endsSessions =
-        role !== before.role || active !== before.active || (departmentId ?? null) !== (before.departmentId?.toHexString() ?? null);
-      const after = await models.Staff.findByIdAndUpdate(
-        before._id,
-        endsSessions ? { $set: set, $inc: { tokenVersion: 1 } } : { $set: set },
-        { returnDocument: 'after' },
-      ).lean<StaffDoc>();
-      if (!after) throw notFound();
-      await services.audit.recordAudit({
-        actor,
-        action: 'staff.update',
-        targetType: 'staff',
-        targetId: before._id,
-        details: { changes: changesOf(before, after, ['displayName', 'role', 'departmentId', 'active']), sessionsEnded: endsSessions },
+        const set: Partial<StaffDoc> = { role, active, departmentId: departmentId ? new Types.ObjectId(departmentId) : null };
+        if (input.displayName !== undefined) set.displayName = input.displayName;
+        const endsSessions =
+          role !== before.role || active !== before.active || (departmentId ?? null) !== (before.departmentId?.toHexString() ?? null);
+        const after = await models.Staff.findByIdAndUpdate(
+          before._id,
+          endsSessions ? { $set: set, $inc: { tokenVersion: 1 } } : { $set: set },
+          { returnDocument: 'after', session },
+        ).lean<StaffDoc>();
+        if (!after) throw notFound();
+        await services.audit.recordAudit({
+          actor,
+          action: 'staff.update',
+          targetType: 'staff',
+          targetId: before._id,
+          details: { changes: changesOf(before, after, ['displayName', 'role', 'departmentId', 'active']), sessionsEnded: endsSessions },
+          session,
+        });
+        return after;
       });
-      return after;
     },
 
     async resetPassword(actor, id, password) {
@@ -157,6 +189,13 @@ export function createStaffService({ models, config, clock, logger, services }: 
       await services.auth.clearLoginFailures(after.username);
       await services.audit.recordAudit({ actor, action: 'staff.reset_password', targetType: 'staff', targetId: before._id });
       return after;
+    },
+
+    async unlockStaff(actor, id) {
+      const staff = await load(id);
+      const cleared = await services.auth.clearLoginFailures(staff.username);
+      await services.audit.recordAudit({ actor, action: 'staff.unlock', targetType: 'staff', targetId: staff._id, details: { username: staff.username, cleared } });
+      return staff;
     },
 
     setPassword,
@@ -191,6 +230,9 @@ export function createStaffService({ models, config, clock, logger, services }: 
       } else {
         throw new Error('No active admin account exists: set ADMIN_USERNAME and ADMIN_PASSWORD for this start to create one');
       }
+      const system: SystemActor = { kind: 'system', component: 'bootstrap' };
+      const passwordHash = await hashPassword(password);
+      const now = new Date(clock());
       let doc: StaffDoc;
       try {
         const created = await models.Staff.create({
@@ -199,21 +241,36 @@ export function createStaffService({ models, config, clock, logger, services }: 
           role: 'admin',
           departmentId: null,
           active: true,
-          passwordHash: await hashPassword(password),
+          passwordHash,
           tokenVersion: 1,
-          passwordChangedAt: new Date(clock()),
+          passwordChangedAt: now,
         });
         doc = created.toObject<StaffDoc>();
       } catch (err) {
         if (!isDuplicateKeyError(err)) throw err;
-        // Another instance created it first, or the username belongs to an existing account.
-        const existing = await models.Staff.findOne({ username }).lean<StaffDoc>();
-        if (existing && (existing.role !== 'admin' || !existing.active)) {
-          logger.warn({ username }, 'admin bootstrap skipped: the username belongs to an account that is not an active admin');
-        }
-        return { created: false };
+        // The username exists but no admin is active (deactivated or demoted, e.g. after two
+        // admins removed each other before the guard existed): recover it as the operator asked.
+        // The filter makes the recovery happen once when several instances start together.
+        const recovered = await models.Staff.findOneAndUpdate(
+          { username, $nor: [{ role: 'admin', active: true }] },
+          { $set: { role: 'admin', active: true, departmentId: null, passwordHash, passwordChangedAt: now }, $inc: { tokenVersion: 1 } },
+          { returnDocument: 'after' },
+        ).lean<StaffDoc>();
+        if (!recovered) return { created: false };
+        await services.auth.clearLoginFailures(username);
+        logger.warn(
+          { username },
+          `!!! No active admin account existed: reactivated "${username}" as admin and reset its password from ${generated ? 'a generated password' : 'ADMIN_PASSWORD'}. Check the audit log for how the admins were lost. !!!`,
+        );
+        await services.audit.recordAudit({
+          actor: system,
+          action: 'staff.bootstrap_admin',
+          targetType: 'staff',
+          targetId: recovered._id,
+          details: { username, recovered: true },
+        });
+        return generated ? { created: true, recovered: true, username, generatedPassword: password } : { created: true, recovered: true, username };
       }
-      const system: SystemActor = { kind: 'system', component: 'bootstrap' };
       await services.audit.recordAudit({ actor: system, action: 'staff.bootstrap_admin', targetType: 'staff', targetId: doc._id, details: { username } });
       return generated ? { created: true, username, generatedPassword: password } : { created: true, username };
     },
