@@ -1,11 +1,12 @@
 /**
- * The embedded server's wire protocol, spoken by hand over TCP: handshake, both OP_MSG section
- * kinds, moreToCome, checksums, retried writes, and that a bad message closes only its own
- * connection. (Specific to the embedded server: not run against a real MongoDB.)
+ * The embedded server's wire protocol, spoken by hand over TCP: handshake, authentication
+ * (SCRAM-SHA-256 through saslStart / saslContinue and inside hello), both OP_MSG section kinds,
+ * moreToCome, checksums, retried writes, and that a bad message closes only its own connection.
+ * (Specific to the embedded server: not run against a real MongoDB.)
  */
 import net from 'node:net';
 import { BSON, Long, UUID } from 'bson';
-import { startEmbeddedMongo, type EmbeddedMongo } from '../../server/embedded-mongo';
+import { authenticateConnection, startEmbeddedMongo, type EmbeddedMongo } from '../../server/embedded-mongo';
 import { crc32c } from '../../server/embedded-mongo/protocol/wire';
 
 type Doc = Record<string, unknown>;
@@ -129,6 +130,13 @@ async function command(conn: RawConnection, body: Doc, options?: Parameters<type
   return parseOpMsg(await conn.reply());
 }
 
+/** A raw connection that has authenticated as the server's user. */
+async function signedIn(): Promise<RawConnection> {
+  const conn = await RawConnection.open(server.port);
+  await authenticateConnection((cmd) => command(conn, cmd), server.credentials);
+  return conn;
+}
+
 it('answers a legacy OP_QUERY isMaster handshake as a one-node replica set primary', async () => {
   const conn = await RawConnection.open(server.port);
   conn.send(opQuery('admin.$cmd', { isMaster: 1, client: { driver: { name: 'raw', version: '0' } } }));
@@ -145,7 +153,7 @@ it('answers a legacy OP_QUERY isMaster handshake as a one-node replica set prima
 });
 
 it('reads document sequences (kind 1 sections) as the command array', async () => {
-  const conn = await RawConnection.open(server.port);
+  const conn = await signedIn();
   const docs = [{ _id: 1, a: 'x' }, { _id: 2, a: 'y' }, { _id: 3, a: 'z' }];
   const res = await command(conn, { insert: 'seq', $db: 'wire', ordered: true }, { sequences: [['documents', docs]] });
   expect(res).toMatchObject({ ok: 1, n: 3 });
@@ -155,7 +163,7 @@ it('reads document sequences (kind 1 sections) as the command array', async () =
 });
 
 it('sends no reply to a moreToCome message but still runs it', async () => {
-  const conn = await RawConnection.open(server.port);
+  const conn = await signedIn();
   conn.send(opMsg({ insert: 'quiet', documents: [{ _id: 'q' }], $db: 'wire', writeConcern: { w: 0 } }, { flags: 2 }));
   // The next reply on the connection belongs to the next request.
   const res = await command(conn, { count: 'quiet', query: {}, $db: 'wire' });
@@ -208,7 +216,7 @@ it('answers an unknown command with CommandNotFound (59)', async () => {
 });
 
 it('answers a retried write (same lsid and txnNumber) without applying it twice', async () => {
-  const conn = await RawConnection.open(server.port);
+  const conn = await signedIn();
   const lsid = { id: new UUID() };
   const insert = { insert: 'retry', documents: [{ v: 1 }], $db: 'wire', lsid, txnNumber: Long.fromNumber(1) };
   const first = await command(conn, insert);
@@ -226,7 +234,7 @@ it('answers a retried write (same lsid and txnNumber) without applying it twice'
 });
 
 it('closes idle cursors after the cursor timeout', async () => {
-  const conn = await RawConnection.open(server.port);
+  const conn = await signedIn();
   await command(conn, { insert: 'idle', documents: Array.from({ length: 10 }, (_, i) => ({ i })), $db: 'wire' });
   const first = await command(conn, { find: 'idle', filter: {}, batchSize: 2, $db: 'wire' });
   const id = (first.cursor as { id: Long }).id;
