@@ -5,8 +5,9 @@
  * (Specific to the embedded server: not run against a real MongoDB.)
  */
 import net from 'node:net';
-import { BSON, Long, UUID } from 'bson';
+import { Binary, BSON, Long, UUID } from 'bson';
 import { authenticateConnection, startEmbeddedMongo, type EmbeddedMongo } from '../../server/embedded-mongo';
+import { ScramClientConversation } from '../../server/embedded-mongo/auth/scram';
 import { crc32c } from '../../server/embedded-mongo/protocol/wire';
 
 type Doc = Record<string, unknown>;
@@ -244,4 +245,151 @@ it('closes idle cursors after the cursor timeout', async () => {
   const more = await command(conn, { getMore: id, collection: 'idle', $db: 'wire' });
   expect(more).toMatchObject({ ok: 0, code: 43, codeName: 'CursorNotFound' });
   conn.end();
+});
+
+describe('authentication', () => {
+  const bin = (text: string) => new Binary(Buffer.from(text, 'utf8'));
+  const text = (payload: unknown) => Buffer.from((payload as Binary).buffer).toString('utf8');
+  const start = (conn: RawConnection, scram: ScramClientConversation, extra: Doc = {}) =>
+    command(conn, { saslStart: 1, mechanism: 'SCRAM-SHA-256', payload: bin(scram.first()), $db: 'admin', ...extra });
+
+  it('refuses every command but the handshake ones before a connection has authenticated', async () => {
+    const conn = await RawConnection.open(server.port);
+    for (const cmd of [{ find: 'people', filter: {} }, { insert: 'people', documents: [{ a: 1 }] }, { listDatabases: 1 }, { endSessions: [] }, { serverStatus: 1 }]) {
+      const name = Object.keys(cmd)[0];
+      expect(await command(conn, { ...cmd, $db: 'wire' })).toEqual({ ok: 0, code: 13, codeName: 'Unauthorized', errmsg: `Command ${name} requires authentication` });
+    }
+    for (const cmd of [{ hello: 1 }, { isMaster: 1 }, { ping: 1 }, { buildInfo: 1 }]) expect((await command(conn, { ...cmd, $db: 'admin' })).ok).toBe(1);
+    expect(await command(conn, { connectionStatus: 1, $db: 'admin' })).toEqual({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 });
+    conn.end();
+  });
+
+  it('names SCRAM-SHA-256 in hello for the admin user only', async () => {
+    const conn = await RawConnection.open(server.port);
+    const asked = await command(conn, { hello: 1, saslSupportedMechs: `admin.${server.credentials.username}`, $db: 'admin' });
+    expect(asked.saslSupportedMechs).toEqual(['SCRAM-SHA-256']);
+    const stranger = await command(conn, { hello: 1, saslSupportedMechs: 'admin.nobody', $db: 'admin' });
+    expect(stranger.saslSupportedMechs).toBeUndefined();
+    conn.end();
+  });
+
+  it('completes a conversation with the empty last exchange, after which commands run', async () => {
+    const conn = await RawConnection.open(server.port);
+    const scram = new ScramClientConversation(server.credentials.username, server.credentials.password);
+    const first = await start(conn, scram);
+    expect(first).toMatchObject({ ok: 1, conversationId: 1, done: false });
+    const serverFirst = text(first.payload);
+    expect(serverFirst).toMatch(/^r=[^,]+,s=[A-Za-z0-9+/]+=*,i=15000$/);
+    const second = await command(conn, { saslContinue: 1, conversationId: 1, payload: bin(scram.final(serverFirst)), $db: 'admin' });
+    expect(second).toMatchObject({ ok: 1, conversationId: 1, done: false });
+    // The server's signature proves it holds the password's keys.
+    scram.verify(text(second.payload));
+    // Not signed in until the conversation is done.
+    expect((await command(conn, { count: 'people', $db: 'wire' })).code).toBe(13);
+    const last = await command(conn, { saslContinue: 1, conversationId: 1, payload: bin(''), $db: 'admin' });
+    expect(last).toMatchObject({ ok: 1, conversationId: 1, done: true });
+    expect(text(last.payload)).toBe('');
+    expect(await command(conn, { count: 'people', $db: 'wire' })).toMatchObject({ ok: 1 });
+    expect((await command(conn, { connectionStatus: 1, $db: 'admin' })).authInfo).toEqual({
+      authenticatedUsers: [{ user: server.credentials.username, db: 'admin' }],
+      authenticatedUserRoles: [{ role: 'root', db: 'admin' }],
+    });
+    conn.end();
+  });
+
+  it('answers base64 text payloads in kind and ends in one step with skipEmptyExchange', async () => {
+    const conn = await RawConnection.open(server.port);
+    const scram = new ScramClientConversation(server.credentials.username, server.credentials.password);
+    const first = await command(conn, { saslStart: 1, mechanism: 'SCRAM-SHA-256', payload: Buffer.from(scram.first()).toString('base64'), options: { skipEmptyExchange: true }, $db: 'admin' });
+    expect(typeof first.payload).toBe('string');
+    const clientFinal = scram.final(Buffer.from(first.payload as string, 'base64').toString('utf8'));
+    const done = await command(conn, { saslContinue: 1, conversationId: 1, payload: Buffer.from(clientFinal).toString('base64'), $db: 'admin' });
+    expect(done).toMatchObject({ ok: 1, done: true });
+    scram.verify(Buffer.from(done.payload as string, 'base64').toString('utf8'));
+    expect(await command(conn, { count: 'people', $db: 'wire' })).toMatchObject({ ok: 1 });
+    conn.end();
+  });
+
+  it('authenticates inside hello with speculativeAuthenticate, finishing with one saslContinue', async () => {
+    const conn = await RawConnection.open(server.port);
+    const scram = new ScramClientConversation(server.credentials.username, server.credentials.password);
+    const hello = await command(conn, {
+      hello: 1,
+      speculativeAuthenticate: { saslStart: 1, mechanism: 'SCRAM-SHA-256', payload: bin(scram.first()), options: { skipEmptyExchange: true }, db: 'admin' },
+      $db: 'admin',
+    });
+    expect(hello.isWritablePrimary).toBe(true);
+    const speculative = hello.speculativeAuthenticate as Doc;
+    expect(speculative).toMatchObject({ conversationId: 1, done: false, ok: 1 });
+    const done = await command(conn, { saslContinue: 1, conversationId: 1, payload: bin(scram.final(text(speculative.payload))), $db: 'admin' });
+    expect(done).toMatchObject({ ok: 1, done: true });
+    scram.verify(text(done.payload));
+    expect(await command(conn, { count: 'people', $db: 'wire' })).toMatchObject({ ok: 1 });
+    conn.end();
+  });
+
+  it('leaves a failed speculative start out of the hello reply', async () => {
+    const conn = await RawConnection.open(server.port);
+    const scram = new ScramClientConversation('nobody', 'x');
+    const hello = await command(conn, { hello: 1, speculativeAuthenticate: { saslStart: 1, mechanism: 'SCRAM-SHA-256', payload: bin(scram.first()), db: 'admin' }, $db: 'admin' });
+    expect(hello.ok).toBe(1);
+    expect(hello.speculativeAuthenticate).toBeUndefined();
+    conn.end();
+  });
+
+  it('refuses a wrong password with AuthenticationFailed (18) and keeps the connection signed out', async () => {
+    const conn = await RawConnection.open(server.port);
+    const scram = new ScramClientConversation(server.credentials.username, `${server.credentials.password}x`);
+    const first = await start(conn, scram, { options: { skipEmptyExchange: true } });
+    const refused = await command(conn, { saslContinue: 1, conversationId: 1, payload: bin(scram.final(text(first.payload))), $db: 'admin' });
+    expect(refused).toEqual({ ok: 0, code: 18, codeName: 'AuthenticationFailed', errmsg: 'Authentication failed.' });
+    expect((await command(conn, { find: 'people', $db: 'wire' })).code).toBe(13);
+    // The failed conversation is over.
+    expect(await command(conn, { saslContinue: 1, conversationId: 1, payload: bin(''), $db: 'admin' })).toMatchObject({ ok: 0, code: 17, codeName: 'ProtocolError', errmsg: 'No SASL session state found' });
+    conn.end();
+  });
+
+  it('refuses an unknown user, and the right user in another database, at saslStart', async () => {
+    const conn = await RawConnection.open(server.port);
+    const nobody = await start(conn, new ScramClientConversation('nobody', server.credentials.password));
+    expect(nobody).toMatchObject({ ok: 0, code: 18, errmsg: 'Authentication failed.' });
+    const elsewhere = await start(conn, new ScramClientConversation(server.credentials.username, server.credentials.password), { $db: 'wire' });
+    expect(elsewhere).toMatchObject({ ok: 0, code: 18 });
+    conn.end();
+  });
+
+  it('refuses a client that changes the nonce or the channel-binding data', async () => {
+    for (const tamper of [(m: string) => m.replace(/,r=([^,]+)/, ',r=$1x'), (m: string) => m.replace('c=biws', 'c=eSws')]) {
+      const conn = await RawConnection.open(server.port);
+      const scram = new ScramClientConversation(server.credentials.username, server.credentials.password);
+      const first = await start(conn, scram, { options: { skipEmptyExchange: true } });
+      const reply = await command(conn, { saslContinue: 1, conversationId: 1, payload: bin(tamper(scram.final(text(first.payload)))), $db: 'admin' });
+      expect(reply).toMatchObject({ ok: 0, code: 18 });
+      conn.end();
+    }
+  });
+
+  it('answers MechanismUnavailable (334) for mechanisms other than SCRAM-SHA-256 and ProtocolError (17) for another conversation id', async () => {
+    const conn = await RawConnection.open(server.port);
+    expect(await command(conn, { saslStart: 1, mechanism: 'SCRAM-SHA-1', payload: bin('n,,n=root,r=abcdef'), $db: 'admin' })).toEqual({
+      ok: 0,
+      code: 334,
+      codeName: 'MechanismUnavailable',
+      errmsg: 'Received authentication for mechanism SCRAM-SHA-1 which is unknown or not enabled',
+    });
+    const scram = new ScramClientConversation(server.credentials.username, server.credentials.password);
+    const first = await start(conn, scram);
+    const reply = await command(conn, { saslContinue: 1, conversationId: 2, payload: bin(scram.final(text(first.payload))), $db: 'admin' });
+    expect(reply).toMatchObject({ ok: 0, code: 17, codeName: 'ProtocolError', errmsg: 'sasl: Mismatched conversation id' });
+    conn.end();
+  });
+
+  it('keeps what a connection proved to that connection', async () => {
+    const mine = await signedIn();
+    const other = await RawConnection.open(server.port);
+    expect(await command(mine, { count: 'people', $db: 'wire' })).toMatchObject({ ok: 1 });
+    expect((await command(other, { count: 'people', $db: 'wire' })).code).toBe(13);
+    mine.end();
+    other.end();
+  });
 });
