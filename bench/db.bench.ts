@@ -3,7 +3,9 @@
  * acknowledged write fsynced; group commit shares fsyncs among concurrent writers).
  *
  * The server runs as its own process (`npm run db:embedded`), as a real mongod would, so the two
- * cores are split between server and client. Figures are given twice:
+ * cores are split between server and client; clients connect with the address it prints, which
+ * carries its generated credentials (every connection authenticates once, SCRAM-SHA-256, and the
+ * set-up time of a connection is printed with and without that). Figures are given twice:
  *   - through the MongoDB driver (what the BFF sees; on 2 cores the driver's own CPU cost per
  *     operation is the limit, shown by its `ping` ceiling);
  *   - through a raw pipelined wire client (what the server itself can answer).

@@ -93,6 +93,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
 
 /** The embedded server running on its own worker thread (see {@link startEmbeddedMongoInWorker}). */
 export interface EmbeddedMongoWorker {
+  /** As {@link EmbeddedMongo.uri}: credentials included. */
   uri: string;
   port: number;
   /** Stops the server (flushing the journal) and ends the thread. */
