@@ -40,7 +40,7 @@ function checkCredentials(value: unknown, file: string): EmbeddedCredentials {
   try {
     saslPrepPassword(v.password);
   } catch (err) {
-    throw new Error(`${file}: ${(err as Error).message}; delete it to generate new credentials`);
+    throw new Error(`${file}: ${(err as Error).message}; delete it to generate new credentials`, { cause: err });
   }
   return { username: v.username, password: v.password };
 }

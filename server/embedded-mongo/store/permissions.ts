@@ -33,8 +33,8 @@ function tighten(target: string, mode: number, logger?: JournalLogger): void {
   if ((current & 0o077) === 0) return;
   try {
     chmodSync(target, current & mode);
-    logger?.warn(`embedded mongo: ${target} was accessible to other users (mode ${current.toString(8)}); changed it to ${(current & mode).toString(8)}`);
   } catch (err) {
-    throw new Error(`${target} is accessible to other users (mode ${current.toString(8)}) and could not be changed: ${(err as Error).message}`);
+    throw new Error(`${target} is accessible to other users (mode ${current.toString(8)}) and could not be changed: ${(err as Error).message}`, { cause: err });
   }
+  logger?.warn(`embedded mongo: ${target} was accessible to other users (mode ${current.toString(8)}); changed it to ${(current & mode).toString(8)}`);
 }
