@@ -13,7 +13,7 @@ import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from
 /** The only mechanism the embedded server offers. */
 export const SCRAM_SHA_256 = 'SCRAM-SHA-256';
 /** MongoDB's default `scramSHA256IterationCount`. */
-export const SCRAM_ITERATIONS = 15_000;
+const SCRAM_ITERATIONS = 15_000;
 /** RFC 5802 §5.1: a client must refuse fewer than 4096 iterations. */
 const MIN_ITERATIONS = 4096;
 /** MongoDB's salt length for SCRAM-SHA-256 (hash length minus 4). */
