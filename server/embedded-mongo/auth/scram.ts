@@ -67,6 +67,23 @@ function saltPassword(password: string, salt: Buffer, iterations: number): Buffe
   return pbkdf2Sync(saslPrepPassword(password), salt, iterations, KEY_BYTES, 'sha256');
 }
 
+/**
+ * The client's salted passwords by (password, salt, iterations), as the driver keeps them: the
+ * salt is fixed for a server's lifetime, so only a pool's first connection pays the PBKDF2 rounds.
+ */
+const clientSaltedCache = new Map<string, Buffer>();
+
+function cachedSaltedPassword(password: string, salt: string, iterations: number): Buffer {
+  const key = `${salt}:${iterations}:${password}`;
+  let salted = clientSaltedCache.get(key);
+  if (!salted) {
+    if (clientSaltedCache.size >= 100) clientSaltedCache.clear();
+    salted = saltPassword(password, Buffer.from(salt, 'base64'), iterations);
+    clientSaltedCache.set(key, salted);
+  }
+  return salted;
+}
+
 /** Derives the server's secrets for a password (a fresh random salt unless one is given). */
 export function deriveScramSecrets(password: string, salt: Buffer = randomBytes(SALT_BYTES), iterations = SCRAM_ITERATIONS): ScramSecrets {
   const salted = saltPassword(password, salt, iterations);
@@ -204,7 +221,7 @@ export class ScramClientConversation {
     if (!nonce.startsWith(this.clientNonce) || nonce.length <= this.clientNonce.length) throw new ScramError('server nonce does not extend the client nonce');
     if (!BASE64.test(salt) || salt === '') throw new ScramError('invalid salt');
     if (!Number.isInteger(iterations) || iterations < MIN_ITERATIONS) throw new ScramError(`iteration count too low: ${attrs.get('i')}`);
-    const salted = saltPassword(this.password, Buffer.from(salt, 'base64'), iterations);
+    const salted = cachedSaltedPassword(this.password, salt, iterations);
     const clientKey = hmac(salted, 'Client Key');
     const withoutProof = `c=${Buffer.from('n,,').toString('base64')},r=${nonce}`;
     const authMessage = `${this.clientFirstBare},${serverFirst},${withoutProof}`;
