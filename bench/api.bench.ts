@@ -18,6 +18,7 @@ import net from 'node:net';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import mongoose from 'mongoose';
+import { credentialsUri, readCredentials } from '../server/embedded-mongo';
 import { createModels } from '../server/src/models';
 import { seedConsultation } from './fixtures/consultations';
 import { seedPolicies } from './fixtures/policies';
@@ -220,7 +221,9 @@ async function main(): Promise<void> {
 
     console.log('seeding: 60 replied public letters through the API, 10,000 published policies, one open consultation …');
     await seedRepliedLetters(bff.base, 60);
-    seedConnection = await mongoose.createConnection(`mongodb://127.0.0.1:${dbPort}/zhengwu`).asPromise();
+    // The embedded database requires its generated credentials (DATA_DIR/db/credentials.json).
+    const dbUri = credentialsUri(`127.0.0.1:${dbPort}`, readCredentials(path.join(dataDir, 'db'))!);
+    seedConnection = await mongoose.createConnection(dbUri, { dbName: 'zhengwu' }).asPromise();
     const policies = await seedPolicies({ models: createModels(seedConnection) }, 10_000);
     const survey = await seedConsultation({ base: bff.base, admin: ADMIN });
 

@@ -3,7 +3,9 @@
  * acknowledged write fsynced; group commit shares fsyncs among concurrent writers).
  *
  * The server runs as its own process (`npm run db:embedded`), as a real mongod would, so the two
- * cores are split between server and client. Figures are given twice:
+ * cores are split between server and client; clients connect with the address it prints, which
+ * carries its generated credentials (every connection authenticates once, SCRAM-SHA-256, and the
+ * set-up time of a connection is printed with and without that). Figures are given twice:
  *   - through the MongoDB driver (what the BFF sees; on 2 cores the driver's own CPU cost per
  *     operation is the limit, shown by its `ping` ceiling);
  *   - through a raw pipelined wire client (what the server itself can answer).
@@ -15,7 +17,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { MongoClient, type Collection } from 'mongodb';
-import { encodeCommand, rawRate } from './wire-client';
+import type { EmbeddedCredentials } from '../server/embedded-mongo';
+import { connectionSetupMs, encodeCommand, rawRate } from './wire-client';
 
 const DURATION_MS = Number(process.env.BENCH_MS ?? 3000);
 const ROOT = path.resolve(__dirname, '..');
@@ -42,22 +45,32 @@ async function timed(label: string, concurrency: number, op: (i: number) => Prom
   return rate;
 }
 
-async function raw(port: number, label: string, next: (i: number) => Buffer): Promise<number> {
-  const { rate, failures } = await rawRate(port, DURATION_MS, 8, 4, next);
+async function raw(server: RunningServer, label: string, next: (i: number) => Buffer): Promise<number> {
+  const { rate, failures } = await rawRate(server, DURATION_MS, 8, 4, next);
   if (failures) throw new Error(`${label}: ${failures} error replies`);
   console.log(`  wire    ${label.padEnd(52)} ${fmt(rate)} ops/s  (8 connections x 4 in flight)`);
   return rate;
 }
 
-function startServer(dbpath: string): Promise<{ child: ChildProcess; port: number }> {
+interface RunningServer {
+  child: ChildProcess;
+  /** The address as the server prints it, credentials included. */
+  uri: string;
+  port: number;
+  credentials: EmbeddedCredentials;
+}
+
+function startServer(dbpath: string): Promise<RunningServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/embedded-mongo/cli.ts'), '--port', '0', '--dbpath', dbpath], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d) => {
-      const m = /listening on mongodb:\/\/127\.0\.0\.1:(\d+)\//.exec(String(d));
-      if (m) resolve({ child, port: Number(m[1]) });
+      const m = /listening on (mongodb:\/\/\S+)/.exec(String(d));
+      if (!m) return;
+      const u = new URL(m[1]);
+      resolve({ child, uri: m[1], port: Number(u.port), credentials: { username: decodeURIComponent(u.username), password: decodeURIComponent(u.password) } });
     });
     child.once('exit', (code) => reject(new Error(`embedded server exited with ${code}`)));
   });
@@ -78,8 +91,9 @@ async function main(): Promise<void> {
   const tmpRoot = path.join(ROOT, 'tmp');
   mkdirSync(tmpRoot, { recursive: true });
   const dbpath = mkdtempSync(path.join(tmpRoot, 'bench-db-'));
-  const { child, port } = await startServer(dbpath);
-  const client = await MongoClient.connect(`mongodb://127.0.0.1:${port}/`, { maxPoolSize: 64 });
+  const server = await startServer(dbpath);
+  const { child, port } = server;
+  const client = await MongoClient.connect(server.uri, { maxPoolSize: 64 });
   const db = client.db('bench');
   console.log(`embedded server in its own process (port ${port}), journal in ${dbpath}; ${DURATION_MS} ms per figure\n`);
   const results: Record<string, number> = {};
@@ -89,11 +103,16 @@ async function main(): Promise<void> {
     await timed('insertOne, 1 writer', 1, (i) => inserts.insertOne({ i, payload: 'y'.repeat(200) }));
     results.groupInsert = await timed('insertOne, 64 writers (group commit)', 64, (i) => inserts.insertOne({ i, payload: 'y'.repeat(200) }));
     let seq = 0;
-    results.rawInsert = await raw(port, 'insert, 32 in flight (group commit)', () => encodeCommand({ insert: 'inserts', documents: [{ s: seq++, payload: 'y'.repeat(200) }], $db: 'bench' }));
+    results.rawInsert = await raw(server, 'insert, 32 in flight (group commit)', () => encodeCommand({ insert: 'inserts', documents: [{ s: seq++, payload: 'y'.repeat(200) }], $db: 'bench' }));
+
+    console.log('\nconnection setup (once per pooled connection; every figure above and below runs on set-up connections)');
+    const setup = await connectionSetupMs(server, 200);
+    console.log(`  wire    TCP + hello                                          ${setup.hello.toFixed(2).padStart(9)} ms`);
+    console.log(`  wire    TCP + hello + SCRAM-SHA-256 (saslStart, saslContinue) ${setup.authenticated.toFixed(2).padStart(8)} ms`);
 
     console.log('\nreference: the driver\'s own ceiling on this machine');
     results.ping = await timed('ping', 16, () => db.command({ ping: 1 }));
-    await raw(port, 'ping', () => encodeCommand({ ping: 1, $db: 'admin' }));
+    await raw(server, 'ping', () => encodeCommand({ ping: 1, $db: 'admin' }));
 
     for (const size of [1_000, 100_000]) {
       const name = `policies_${size}`;
@@ -104,13 +123,13 @@ async function main(): Promise<void> {
       const label = size.toLocaleString('en-US');
       console.log(`\n${label} documents`);
       results[`lookup_${size}`] = await timed(`findOne by unique key`, 16, (i) => c.findOne({ code: `P${(i * 7919) % size}` }));
-      results[`rawLookup_${size}`] = await raw(port, `find by unique key (limit 1)`, (i) =>
+      results[`rawLookup_${size}`] = await raw(server, `find by unique key (limit 1)`, (i) =>
         encodeCommand({ find: name, filter: { code: `P${(i * 7919) % size}` }, limit: 1, singleBatch: true, $db: 'bench' }),
       );
       results[`page_${size}`] = await timed(`20-doc page: category, newest first`, 16, (i) =>
         c.find({ category: `c${i % 10}` }).sort({ publishedAt: -1 }).limit(20).toArray(),
       );
-      results[`rawPage_${size}`] = await raw(port, `20-doc page: category, newest first`, (i) =>
+      results[`rawPage_${size}`] = await raw(server, `20-doc page: category, newest first`, (i) =>
         encodeCommand({ find: name, filter: { category: `c${i % 10}` }, sort: { publishedAt: -1 }, limit: 20, $db: 'bench' }),
       );
     }

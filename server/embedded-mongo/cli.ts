@@ -1,7 +1,9 @@
 /**
  * Standalone embedded MongoDB-compatible server:
  *   npm run db:embedded -- --port 27017 --dbpath ./.data/db [--host 127.0.0.1]
- * Prints `listening on mongodb://127.0.0.1:<port>/` once ready; stops cleanly on SIGINT/SIGTERM.
+ * Prints `listening on mongodb://root:<password>@127.0.0.1:<port>/?authSource=admin` once ready:
+ * tools read the address, credentials included, from that line (the credentials are generated into
+ * `<dbpath>/credentials.json` on the first start and reused). Stops cleanly on SIGINT/SIGTERM.
  */
 import path from 'node:path';
 import { startEmbeddedMongo } from './index';

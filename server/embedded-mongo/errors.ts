@@ -49,6 +49,10 @@ export const ErrorCodes = {
   Location51246: 51246,
   CannotIndexParallelArrays: 171,
   DuplicateKey: 11000,
+  Unauthorized: 13,
+  ProtocolError: 17,
+  AuthenticationFailed: 18,
+  MechanismUnavailable: 334,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCodes;

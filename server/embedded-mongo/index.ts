@@ -5,19 +5,25 @@
  */
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { credentialsUri, generateCredentials, loadOrCreateCredentials, type EmbeddedCredentials } from './auth/credentials';
 import { Engine } from './store/engine';
 import type { JournalLogger } from './store/journal';
 import { WireServer } from './server';
 
 export { Engine } from './store/engine';
 export { WireServer } from './server';
+export { credentialsUri, readCredentials, type EmbeddedCredentials } from './auth/credentials';
+export { authenticateConnection } from './auth/client';
 
 export interface EmbeddedMongoOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
-  /** Default 127.0.0.1: the server has no authentication, so it never listens beyond loopback by default. */
+  /** Default 127.0.0.1: the server has no TLS, so it never listens beyond loopback by default. */
   host?: string;
-  /** Data directory (journal and lock file); null keeps everything in memory (tests only). */
+  /**
+   * Data directory (journal, lock file, credentials); null keeps everything in memory, with
+   * credentials made up for this server's lifetime (tests only).
+   */
   dbpath: string | null;
   logger?: JournalLogger;
   /** Journal size that triggers compaction (when also twice the live data). */
@@ -27,9 +33,14 @@ export interface EmbeddedMongoOptions {
 }
 
 export interface EmbeddedMongo {
-  /** `mongodb://host:port/` — add a database name after the slash. */
+  /**
+   * `mongodb://user:password@host:port/?authSource=admin`: every client must authenticate (SCRAM-
+   * SHA-256); put a database name after the slash, keeping the query.
+   */
   uri: string;
   port: number;
+  /** The user the server requires (generated into the data directory on the first start). */
+  credentials: EmbeddedCredentials;
   engine: Engine;
   server: WireServer;
   /** Stops listening, closes connections, flushes and closes the journal, releases the lock. */
@@ -39,9 +50,18 @@ export interface EmbeddedMongo {
 /** Opens the data directory (replaying its journal) and starts listening. */
 export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise<EmbeddedMongo> {
   const engine = await Engine.open({ dbpath: options.dbpath, compactThresholdBytes: options.compactThresholdBytes }, options.logger);
+  let credentials: EmbeddedCredentials;
+  try {
+    // Read (or created) with the data directory locked by Engine.open.
+    credentials = options.dbpath ? loadOrCreateCredentials(options.dbpath, options.logger) : generateCredentials();
+  } catch (err) {
+    await engine.close();
+    throw err;
+  }
   const server = new WireServer(engine, {
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
+    credentials,
     logger: options.logger,
     cursorTimeoutMs: options.cursorTimeoutMs,
     transactionLifetimeMs: options.transactionLifetimeMs,
@@ -55,8 +75,9 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
   }
   let closing: Promise<void> | null = null;
   return {
-    uri: `mongodb://${address}/`,
+    uri: credentialsUri(address, credentials),
     port: server.port,
+    credentials,
     engine,
     server,
     close() {
@@ -71,6 +92,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
 
 /** The embedded server running on its own worker thread (see {@link startEmbeddedMongoInWorker}). */
 export interface EmbeddedMongoWorker {
+  /** As {@link EmbeddedMongo.uri}: credentials included. */
   uri: string;
   port: number;
   /** Stops the server (flushing the journal) and ends the thread. */

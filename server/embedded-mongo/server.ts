@@ -4,7 +4,9 @@
  * replies back. A malformed or oversized message closes that connection only.
  */
 import net from 'node:net';
-import { CommandDispatcher, type ServerCounters } from './commands/dispatcher';
+import type { EmbeddedCredentials } from './auth/credentials';
+import { Authenticator, newConnectionAuth } from './commands/auth';
+import { CommandDispatcher, type ConnectionInfo, type ServerCounters } from './commands/dispatcher';
 import { MongoCommandError } from './errors';
 import { encodeMsgReply, encodeOpReply, MAX_MESSAGE_SIZE, parseMessage, readHeader, WireError } from './protocol/wire';
 import type { Engine } from './store/engine';
@@ -13,6 +15,8 @@ import type { JournalLogger } from './store/journal';
 export interface WireServerOptions {
   host: string;
   port: number;
+  /** The one user every connection must authenticate as (SCRAM-SHA-256, in `admin`). */
+  credentials: EmbeddedCredentials;
   logger?: JournalLogger;
   /** Idle cursors are closed after this long (MongoDB's default is 10 minutes). */
   cursorTimeoutMs?: number;
@@ -48,7 +52,8 @@ export class WireServer {
     const addr = this.server.address() as net.AddressInfo;
     const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
     this.address = `${host === '0.0.0.0' ? '127.0.0.1' : host}:${addr.port}`;
-    this.dispatcher = new CommandDispatcher(this.engine, { address: this.address }, this.counters, {
+    const authenticator = new Authenticator(this.options.credentials, this.options.logger);
+    this.dispatcher = new CommandDispatcher(this.engine, { address: this.address }, this.counters, authenticator, {
       cursorTimeoutMs: this.options.cursorTimeoutMs,
       transactionLifetimeMs: this.options.transactionLifetimeMs,
     });
@@ -79,6 +84,8 @@ export class WireServer {
     this.counters.totalConnections++;
     socket.setNoDelay(true);
     const remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+    // One per connection: what it has authenticated as lives as long as the connection.
+    const conn: ConnectionInfo = { id, remoteAddress, auth: newConnectionAuth() };
     let chunks: Buffer[] = [];
     let buffered = 0;
     // Replies go out in request order: each message waits for the one before it.
@@ -110,7 +117,7 @@ export class WireServer {
         const rest = all.subarray(length);
         chunks = rest.length ? [rest] : [];
         buffered = rest.length;
-        queue = queue.then(() => (closed ? undefined : this.handle(socket, message, { id, remoteAddress }, fail)));
+        queue = queue.then(() => (closed ? undefined : this.handle(socket, message, conn, fail)));
       }
     });
     socket.on('error', () => undefined);
@@ -121,7 +128,7 @@ export class WireServer {
     });
   }
 
-  private async handle(socket: net.Socket, message: Buffer, conn: { id: number; remoteAddress: string }, fail: (reason: string) => void): Promise<void> {
+  private async handle(socket: net.Socket, message: Buffer, conn: ConnectionInfo, fail: (reason: string) => void): Promise<void> {
     let request;
     try {
       request = parseMessage(message);

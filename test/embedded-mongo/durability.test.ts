@@ -116,8 +116,8 @@ it('refuses a second server on the same data directory', async () => {
   }
 });
 
-/** Starts the standalone server as a child process and resolves with its port once listening. */
-function startChild(dbpath: string): Promise<{ child: ChildProcess; port: number }> {
+/** Starts the standalone server as a child process and resolves with the address it prints once listening. */
+function startChild(dbpath: string): Promise<{ child: ChildProcess; uri: string }> {
   // `node --import tsx` (not the tsx CLI, which runs the script in a grandchild that SIGKILL would miss).
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/embedded-mongo/cli.ts'), '--port', '0', '--dbpath', dbpath], {
     cwd: ROOT,
@@ -129,10 +129,10 @@ function startChild(dbpath: string): Promise<{ child: ChildProcess; port: number
     const timer = setTimeout(() => reject(new Error(`child did not start: ${err}`)), 20_000);
     child.stdout!.on('data', (d) => {
       out += d;
-      const m = /listening on mongodb:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
+      const m = /listening on (mongodb:\/\/\S+)/.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve({ child, port: Number(m[1]) });
+        resolve({ child, uri: m[1] });
       }
     });
     child.stderr!.on('data', (d) => (err += d));
@@ -145,8 +145,8 @@ function startChild(dbpath: string): Promise<{ child: ChildProcess; port: number
 
 it('loses no acknowledged write when the server is killed with SIGKILL mid-write', async () => {
   const dbpath = tempDir();
-  const { child, port } = await startChild(dbpath);
-  const client = await MongoClient.connect(`mongodb://127.0.0.1:${port}/`, { serverSelectionTimeoutMS: 5000, retryWrites: false });
+  const { child, uri } = await startChild(dbpath);
+  const client = await MongoClient.connect(uri, { serverSelectionTimeoutMS: 5000, retryWrites: false });
   const c = client.db('app').collection('acks');
   const acknowledged = new Set<number>();
   let stop = false;
@@ -171,8 +171,8 @@ it('loses no acknowledged write when the server is killed with SIGKILL mid-write
   await client.close(true).catch(() => undefined);
   expect(acknowledged.size).toBeGreaterThan(50);
 
-  const { child: again, port: port2 } = await startChild(dbpath);
-  const client2 = await MongoClient.connect(`mongodb://127.0.0.1:${port2}/`, { serverSelectionTimeoutMS: 5000 });
+  const { child: again, uri: uri2 } = await startChild(dbpath);
+  const client2 = await MongoClient.connect(uri2, { serverSelectionTimeoutMS: 5000 });
   try {
     const stored = new Set((await client2.db('app').collection('acks').find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id as unknown as number));
     const lost = [...acknowledged].filter((id) => !stored.has(id));

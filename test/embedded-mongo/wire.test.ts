@@ -1,11 +1,13 @@
 /**
- * The embedded server's wire protocol, spoken by hand over TCP: handshake, both OP_MSG section
- * kinds, moreToCome, checksums, retried writes, and that a bad message closes only its own
- * connection. (Specific to the embedded server: not run against a real MongoDB.)
+ * The embedded server's wire protocol, spoken by hand over TCP: handshake, authentication
+ * (SCRAM-SHA-256 through saslStart / saslContinue and inside hello), both OP_MSG section kinds,
+ * moreToCome, checksums, retried writes, and that a bad message closes only its own connection.
+ * (Specific to the embedded server: not run against a real MongoDB.)
  */
 import net from 'node:net';
-import { BSON, Long, UUID } from 'bson';
-import { startEmbeddedMongo, type EmbeddedMongo } from '../../server/embedded-mongo';
+import { Binary, BSON, Long, UUID } from 'bson';
+import { authenticateConnection, startEmbeddedMongo, type EmbeddedMongo } from '../../server/embedded-mongo';
+import { ScramClientConversation } from '../../server/embedded-mongo/auth/scram';
 import { crc32c } from '../../server/embedded-mongo/protocol/wire';
 
 type Doc = Record<string, unknown>;
@@ -129,6 +131,13 @@ async function command(conn: RawConnection, body: Doc, options?: Parameters<type
   return parseOpMsg(await conn.reply());
 }
 
+/** A raw connection that has authenticated as the server's user. */
+async function signedIn(): Promise<RawConnection> {
+  const conn = await RawConnection.open(server.port);
+  await authenticateConnection((cmd) => command(conn, cmd), server.credentials);
+  return conn;
+}
+
 it('answers a legacy OP_QUERY isMaster handshake as a one-node replica set primary', async () => {
   const conn = await RawConnection.open(server.port);
   conn.send(opQuery('admin.$cmd', { isMaster: 1, client: { driver: { name: 'raw', version: '0' } } }));
@@ -145,7 +154,7 @@ it('answers a legacy OP_QUERY isMaster handshake as a one-node replica set prima
 });
 
 it('reads document sequences (kind 1 sections) as the command array', async () => {
-  const conn = await RawConnection.open(server.port);
+  const conn = await signedIn();
   const docs = [{ _id: 1, a: 'x' }, { _id: 2, a: 'y' }, { _id: 3, a: 'z' }];
   const res = await command(conn, { insert: 'seq', $db: 'wire', ordered: true }, { sequences: [['documents', docs]] });
   expect(res).toMatchObject({ ok: 1, n: 3 });
@@ -155,7 +164,7 @@ it('reads document sequences (kind 1 sections) as the command array', async () =
 });
 
 it('sends no reply to a moreToCome message but still runs it', async () => {
-  const conn = await RawConnection.open(server.port);
+  const conn = await signedIn();
   conn.send(opMsg({ insert: 'quiet', documents: [{ _id: 'q' }], $db: 'wire', writeConcern: { w: 0 } }, { flags: 2 }));
   // The next reply on the connection belongs to the next request.
   const res = await command(conn, { count: 'quiet', query: {}, $db: 'wire' });
@@ -208,7 +217,7 @@ it('answers an unknown command with CommandNotFound (59)', async () => {
 });
 
 it('answers a retried write (same lsid and txnNumber) without applying it twice', async () => {
-  const conn = await RawConnection.open(server.port);
+  const conn = await signedIn();
   const lsid = { id: new UUID() };
   const insert = { insert: 'retry', documents: [{ v: 1 }], $db: 'wire', lsid, txnNumber: Long.fromNumber(1) };
   const first = await command(conn, insert);
@@ -226,7 +235,7 @@ it('answers a retried write (same lsid and txnNumber) without applying it twice'
 });
 
 it('closes idle cursors after the cursor timeout', async () => {
-  const conn = await RawConnection.open(server.port);
+  const conn = await signedIn();
   await command(conn, { insert: 'idle', documents: Array.from({ length: 10 }, (_, i) => ({ i })), $db: 'wire' });
   const first = await command(conn, { find: 'idle', filter: {}, batchSize: 2, $db: 'wire' });
   const id = (first.cursor as { id: Long }).id;
@@ -236,4 +245,151 @@ it('closes idle cursors after the cursor timeout', async () => {
   const more = await command(conn, { getMore: id, collection: 'idle', $db: 'wire' });
   expect(more).toMatchObject({ ok: 0, code: 43, codeName: 'CursorNotFound' });
   conn.end();
+});
+
+describe('authentication', () => {
+  const bin = (text: string) => new Binary(Buffer.from(text, 'utf8'));
+  const text = (payload: unknown) => Buffer.from((payload as Binary).buffer).toString('utf8');
+  const start = (conn: RawConnection, scram: ScramClientConversation, extra: Doc = {}) =>
+    command(conn, { saslStart: 1, mechanism: 'SCRAM-SHA-256', payload: bin(scram.first()), $db: 'admin', ...extra });
+
+  it('refuses every command but the handshake ones before a connection has authenticated', async () => {
+    const conn = await RawConnection.open(server.port);
+    for (const cmd of [{ find: 'people', filter: {} }, { insert: 'people', documents: [{ a: 1 }] }, { listDatabases: 1 }, { endSessions: [] }, { serverStatus: 1 }]) {
+      const name = Object.keys(cmd)[0];
+      expect(await command(conn, { ...cmd, $db: 'wire' })).toEqual({ ok: 0, code: 13, codeName: 'Unauthorized', errmsg: `Command ${name} requires authentication` });
+    }
+    for (const cmd of [{ hello: 1 }, { isMaster: 1 }, { ping: 1 }, { buildInfo: 1 }]) expect((await command(conn, { ...cmd, $db: 'admin' })).ok).toBe(1);
+    expect(await command(conn, { connectionStatus: 1, $db: 'admin' })).toEqual({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 });
+    conn.end();
+  });
+
+  it('names SCRAM-SHA-256 in hello for the admin user only', async () => {
+    const conn = await RawConnection.open(server.port);
+    const asked = await command(conn, { hello: 1, saslSupportedMechs: `admin.${server.credentials.username}`, $db: 'admin' });
+    expect(asked.saslSupportedMechs).toEqual(['SCRAM-SHA-256']);
+    const stranger = await command(conn, { hello: 1, saslSupportedMechs: 'admin.nobody', $db: 'admin' });
+    expect(stranger.saslSupportedMechs).toBeUndefined();
+    conn.end();
+  });
+
+  it('completes a conversation with the empty last exchange, after which commands run', async () => {
+    const conn = await RawConnection.open(server.port);
+    const scram = new ScramClientConversation(server.credentials.username, server.credentials.password);
+    const first = await start(conn, scram);
+    expect(first).toMatchObject({ ok: 1, conversationId: 1, done: false });
+    const serverFirst = text(first.payload);
+    expect(serverFirst).toMatch(/^r=[^,]+,s=[A-Za-z0-9+/]+=*,i=15000$/);
+    const second = await command(conn, { saslContinue: 1, conversationId: 1, payload: bin(scram.final(serverFirst)), $db: 'admin' });
+    expect(second).toMatchObject({ ok: 1, conversationId: 1, done: false });
+    // The server's signature proves it holds the password's keys.
+    scram.verify(text(second.payload));
+    // Not signed in until the conversation is done.
+    expect((await command(conn, { count: 'people', $db: 'wire' })).code).toBe(13);
+    const last = await command(conn, { saslContinue: 1, conversationId: 1, payload: bin(''), $db: 'admin' });
+    expect(last).toMatchObject({ ok: 1, conversationId: 1, done: true });
+    expect(text(last.payload)).toBe('');
+    expect(await command(conn, { count: 'people', $db: 'wire' })).toMatchObject({ ok: 1 });
+    expect((await command(conn, { connectionStatus: 1, $db: 'admin' })).authInfo).toEqual({
+      authenticatedUsers: [{ user: server.credentials.username, db: 'admin' }],
+      authenticatedUserRoles: [{ role: 'root', db: 'admin' }],
+    });
+    conn.end();
+  });
+
+  it('answers base64 text payloads in kind and ends in one step with skipEmptyExchange', async () => {
+    const conn = await RawConnection.open(server.port);
+    const scram = new ScramClientConversation(server.credentials.username, server.credentials.password);
+    const first = await command(conn, { saslStart: 1, mechanism: 'SCRAM-SHA-256', payload: Buffer.from(scram.first()).toString('base64'), options: { skipEmptyExchange: true }, $db: 'admin' });
+    expect(typeof first.payload).toBe('string');
+    const clientFinal = scram.final(Buffer.from(first.payload as string, 'base64').toString('utf8'));
+    const done = await command(conn, { saslContinue: 1, conversationId: 1, payload: Buffer.from(clientFinal).toString('base64'), $db: 'admin' });
+    expect(done).toMatchObject({ ok: 1, done: true });
+    scram.verify(Buffer.from(done.payload as string, 'base64').toString('utf8'));
+    expect(await command(conn, { count: 'people', $db: 'wire' })).toMatchObject({ ok: 1 });
+    conn.end();
+  });
+
+  it('authenticates inside hello with speculativeAuthenticate, finishing with one saslContinue', async () => {
+    const conn = await RawConnection.open(server.port);
+    const scram = new ScramClientConversation(server.credentials.username, server.credentials.password);
+    const hello = await command(conn, {
+      hello: 1,
+      speculativeAuthenticate: { saslStart: 1, mechanism: 'SCRAM-SHA-256', payload: bin(scram.first()), options: { skipEmptyExchange: true }, db: 'admin' },
+      $db: 'admin',
+    });
+    expect(hello.isWritablePrimary).toBe(true);
+    const speculative = hello.speculativeAuthenticate as Doc;
+    expect(speculative).toMatchObject({ conversationId: 1, done: false, ok: 1 });
+    const done = await command(conn, { saslContinue: 1, conversationId: 1, payload: bin(scram.final(text(speculative.payload))), $db: 'admin' });
+    expect(done).toMatchObject({ ok: 1, done: true });
+    scram.verify(text(done.payload));
+    expect(await command(conn, { count: 'people', $db: 'wire' })).toMatchObject({ ok: 1 });
+    conn.end();
+  });
+
+  it('leaves a failed speculative start out of the hello reply', async () => {
+    const conn = await RawConnection.open(server.port);
+    const scram = new ScramClientConversation('nobody', 'x');
+    const hello = await command(conn, { hello: 1, speculativeAuthenticate: { saslStart: 1, mechanism: 'SCRAM-SHA-256', payload: bin(scram.first()), db: 'admin' }, $db: 'admin' });
+    expect(hello.ok).toBe(1);
+    expect(hello.speculativeAuthenticate).toBeUndefined();
+    conn.end();
+  });
+
+  it('refuses a wrong password with AuthenticationFailed (18) and keeps the connection signed out', async () => {
+    const conn = await RawConnection.open(server.port);
+    const scram = new ScramClientConversation(server.credentials.username, `${server.credentials.password}x`);
+    const first = await start(conn, scram, { options: { skipEmptyExchange: true } });
+    const refused = await command(conn, { saslContinue: 1, conversationId: 1, payload: bin(scram.final(text(first.payload))), $db: 'admin' });
+    expect(refused).toEqual({ ok: 0, code: 18, codeName: 'AuthenticationFailed', errmsg: 'Authentication failed.' });
+    expect((await command(conn, { find: 'people', $db: 'wire' })).code).toBe(13);
+    // The failed conversation is over.
+    expect(await command(conn, { saslContinue: 1, conversationId: 1, payload: bin(''), $db: 'admin' })).toMatchObject({ ok: 0, code: 17, codeName: 'ProtocolError', errmsg: 'No SASL session state found' });
+    conn.end();
+  });
+
+  it('refuses an unknown user, and the right user in another database, at saslStart', async () => {
+    const conn = await RawConnection.open(server.port);
+    const nobody = await start(conn, new ScramClientConversation('nobody', server.credentials.password));
+    expect(nobody).toMatchObject({ ok: 0, code: 18, errmsg: 'Authentication failed.' });
+    const elsewhere = await start(conn, new ScramClientConversation(server.credentials.username, server.credentials.password), { $db: 'wire' });
+    expect(elsewhere).toMatchObject({ ok: 0, code: 18 });
+    conn.end();
+  });
+
+  it('refuses a client that changes the nonce or the channel-binding data', async () => {
+    for (const tamper of [(m: string) => m.replace(/,r=([^,]+)/, ',r=$1x'), (m: string) => m.replace('c=biws', 'c=eSws')]) {
+      const conn = await RawConnection.open(server.port);
+      const scram = new ScramClientConversation(server.credentials.username, server.credentials.password);
+      const first = await start(conn, scram, { options: { skipEmptyExchange: true } });
+      const reply = await command(conn, { saslContinue: 1, conversationId: 1, payload: bin(tamper(scram.final(text(first.payload)))), $db: 'admin' });
+      expect(reply).toMatchObject({ ok: 0, code: 18 });
+      conn.end();
+    }
+  });
+
+  it('answers MechanismUnavailable (334) for mechanisms other than SCRAM-SHA-256 and ProtocolError (17) for another conversation id', async () => {
+    const conn = await RawConnection.open(server.port);
+    expect(await command(conn, { saslStart: 1, mechanism: 'SCRAM-SHA-1', payload: bin('n,,n=root,r=abcdef'), $db: 'admin' })).toEqual({
+      ok: 0,
+      code: 334,
+      codeName: 'MechanismUnavailable',
+      errmsg: 'Received authentication for mechanism SCRAM-SHA-1 which is unknown or not enabled',
+    });
+    const scram = new ScramClientConversation(server.credentials.username, server.credentials.password);
+    const first = await start(conn, scram);
+    const reply = await command(conn, { saslContinue: 1, conversationId: 2, payload: bin(scram.final(text(first.payload))), $db: 'admin' });
+    expect(reply).toMatchObject({ ok: 0, code: 17, codeName: 'ProtocolError', errmsg: 'sasl: Mismatched conversation id' });
+    conn.end();
+  });
+
+  it('keeps what a connection proved to that connection', async () => {
+    const mine = await signedIn();
+    const other = await RawConnection.open(server.port);
+    expect(await command(mine, { count: 'people', $db: 'wire' })).toMatchObject({ ok: 1 });
+    expect((await command(other, { count: 'people', $db: 'wire' })).code).toBe(13);
+    mine.end();
+    other.end();
+  });
 });

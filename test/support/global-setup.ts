@@ -18,6 +18,7 @@ export default async function globalSetup(): Promise<void> {
   const dbpath = mkdtempSync(path.join(tmpRoot, 'jest-db-'));
   const server = await startEmbeddedMongo({ port: 0, dbpath });
   (globalThis as { __EMBEDDED_MONGO__?: unknown }).__EMBEDDED_MONGO__ = server;
+  // The URI carries the server's generated credentials (it requires authentication).
   process.env.TEST_DB_URI = server.uri;
   process.env.TEST_DB_KIND = 'embedded';
   process.env.TEST_DB_PATH = dbpath;

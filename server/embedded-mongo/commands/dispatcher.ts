@@ -13,12 +13,15 @@ import { asBigInt, asBool, asNumber } from '../protocol/values';
 import { CursorRegistry } from '../protocol/cursors';
 import { SessionRegistry, sessionKeyOf } from '../protocol/sessions';
 import type { Doc, EngineApi, IndexSpec, OpContext, TxnHandle } from '../types';
+import type { Authenticator, ConnectionAuth } from './auth';
 import { buildInfoReply, helloReply, serverStatusReply, type ServerIdentity } from './handshake';
 
 /** What the dispatcher knows about the connection a command came from. */
 export interface ConnectionInfo {
   id: number;
   remoteAddress: string;
+  /** Who the connection has authenticated as (changed by saslStart / saslContinue). */
+  auth: ConnectionAuth;
 }
 
 /** Counters the server keeps for `serverStatus`. */
@@ -100,6 +103,7 @@ export class CommandDispatcher {
     private readonly engine: EngineApi & { abortExpiredTransactions?(maxAgeMs: number): number; openTransactions?: number },
     private readonly identity: ServerIdentity,
     private readonly counters: ServerCounters,
+    private readonly authenticator: Authenticator,
     options: { cursorTimeoutMs?: number; transactionLifetimeMs?: number } = {},
   ) {
     this.cursors = new CursorRegistry(options.cursorTimeoutMs);
@@ -129,6 +133,7 @@ export class CommandDispatcher {
       if (!name) throw new MongoCommandError('FailedToParse', 'empty command document');
       const handler = Object.prototype.hasOwnProperty.call(this.handlers, name) ? this.handlers[name] : undefined;
       if (!handler) throw new MongoCommandError('CommandNotFound', `no such command: '${name}'`);
+      this.authenticator.check(name, conn.auth);
       const sessionKey = sessionKeyOf(cmd.lsid);
       const txnNumber = asBigInt(cmd.txnNumber, 'txnNumber');
       const isTxnControl = name === 'commitTransaction' || name === 'abortTransaction';
@@ -173,7 +178,10 @@ export class CommandDispatcher {
 
   private buildHandlers(): Record<string, Handler> {
     const e = this.engine;
-    const hello = (legacy: boolean): Handler => (_db, _cmd, ctx) => helloReply(this.identity, ctx.conn.id, legacy);
+    const hello = (legacy: boolean): Handler => (_db, cmd, ctx) => {
+      const { ok, ...reply } = helloReply(this.identity, ctx.conn.id, legacy);
+      return { ...reply, ...this.authenticator.handshakeFields(cmd, ctx.conn.auth, ctx.conn.remoteAddress), ok };
+    };
     return {
       hello: hello(false),
       isMaster: hello(true),
@@ -189,7 +197,9 @@ export class CommandDispatcher {
         }),
       hostInfo: () => ({ system: { hostname: this.identity.address.split(':')[0], currentTime: new Date() }, os: { type: process.platform }, ok: 1 }),
       whatsmyuri: (_db, _cmd, ctx) => ({ you: ctx.conn.remoteAddress, ok: 1 }),
-      connectionStatus: () => ({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 }),
+      connectionStatus: (_db, _cmd, ctx) => this.authenticator.connectionStatus(ctx.conn.auth),
+      saslStart: (db, cmd, ctx) => this.authenticator.saslStart(db, cmd, ctx.conn.auth, ctx.conn.remoteAddress),
+      saslContinue: (_db, cmd, ctx) => this.authenticator.saslContinue(cmd, ctx.conn.auth, ctx.conn.remoteAddress),
       getParameter: (_db, cmd) => {
         const out: Doc = { ok: 1 };
         if (cmd.featureCompatibilityVersion !== undefined || cmd.getParameter === '*') out.featureCompatibilityVersion = { version: '7.0' };

@@ -4,7 +4,6 @@
  * All reads and writes run synchronously on in-memory state (so a single statement is atomic in
  * Node's event loop); writes resolve only once their journal records are fsynced.
  */
-import { mkdirSync } from 'node:fs';
 import { ObjectId, UUID } from 'bson';
 import { badValue, MongoCommandError, writeConflict } from '../errors';
 import {
@@ -40,6 +39,7 @@ import type {
 import { Collection, ID_INDEX_SPEC } from './collection';
 import { direction, IndexStructure } from './index-structure';
 import { acquireLock, Journal, JournalLogger, readJournal } from './journal';
+import { prepareDataDirectory } from './permissions';
 import { Transaction } from './transactions';
 
 const DEFAULT_COMPACT_THRESHOLD = 64 * 1024 * 1024;
@@ -117,7 +117,7 @@ export class Engine implements EngineApi {
   static async open(options: EngineOptions, logger?: JournalLogger): Promise<Engine> {
     const engine = new Engine(options, logger);
     if (options.dbpath) {
-      mkdirSync(options.dbpath, { recursive: true });
+      prepareDataDirectory(options.dbpath, logger);
       engine.releaseLock = acquireLock(options.dbpath);
       try {
         const { records } = readJournal(options.dbpath, logger);

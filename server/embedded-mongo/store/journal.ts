@@ -26,6 +26,8 @@ import type { Doc } from '../types';
 
 export const JOURNAL_FILE = 'journal.log';
 export const LOCK_FILE = 'mongod.lock';
+/** Files in the data directory are private to the server's user (see permissions.ts). */
+export const DATA_FILE_MODE = 0o600;
 const HEADER_BYTES = 8;
 
 export interface JournalLogger {
@@ -117,7 +119,7 @@ export function acquireLock(dir: string): () => void {
       throw new Error(`dbpath ${dir} is already open in this process`);
     }
   }
-  writeFileSync(file, `${process.pid}\n`);
+  writeFileSync(file, `${process.pid}\n`, { mode: DATA_FILE_MODE });
   const key = path.resolve(dir);
   heldInProcess.add(key);
   return () => {
@@ -171,7 +173,7 @@ export class Journal {
   /** Opens (creating if needed) the journal for appending. */
   static async open(dir: string, logger?: JournalLogger): Promise<Journal> {
     const file = path.join(dir, JOURNAL_FILE);
-    const handle = await fsp.open(file, 'a');
+    const handle = await fsp.open(file, 'a', DATA_FILE_MODE);
     const { size } = await handle.stat();
     return new Journal(dir, handle, size, logger);
   }
@@ -239,7 +241,7 @@ export class Journal {
   private async compact(records: Doc[]): Promise<void> {
     const tmp = path.join(this.dir, 'journal.tmp');
     const target = path.join(this.dir, JOURNAL_FILE);
-    const out = await fsp.open(tmp, 'w');
+    const out = await fsp.open(tmp, 'w', DATA_FILE_MODE);
     let size = 0;
     try {
       // Write in chunks to keep memory bounded for large collections.
@@ -273,7 +275,7 @@ export class Journal {
       await dirHandle.close();
     }
     const before = this.size;
-    this.handle = await fsp.open(target, 'a');
+    this.handle = await fsp.open(target, 'a', DATA_FILE_MODE);
     this.size = size;
     this.logger?.info(`journal: compacted ${before} bytes to ${size} bytes`);
   }

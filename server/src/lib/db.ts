@@ -2,7 +2,9 @@
  * The database connection. With MONGODB_URI set, the BFF connects to that MongoDB (a replica set
  * in production, for transactions). Without it, the embedded MongoDB-compatible server starts
  * in-process, on a worker thread, with its data under `DATA_DIR/db`, and mongoose talks to it over loopback TCP like
- * to any MongoDB, so the code path is the same either way.
+ * to any MongoDB, so the code path is the same either way. The embedded server requires
+ * authentication: the URI it hands back carries the credentials it generated into
+ * `DATA_DIR/db/credentials.json` (and `authSource=admin`, which `withDatabase` keeps).
  *
  * The connection is a dedicated mongoose connection (not the global default), passed to
  * `createModels(connection)`; tests open one per test file the same way.
