@@ -184,6 +184,9 @@ export async function seedRepliedLetters(base: string, n: number): Promise<void>
     await api(base, 'POST', `/api/admin/letters/${id}/draft`, { reply: '您好，经核实，路灯已于本周修复，感谢您的反映。' }, staff.handler);
     await api(base, 'POST', `/api/admin/letters/${id}/approve`, {}, staff.reviewer);
     await api(base, 'POST', `/api/admin/letters/${id}/send`, {}, staff.office);
+    // 公开前审核: listed only once the office confirms the (masked) public version.
+    const { subject, content, reply } = await api(base, 'GET', `/api/admin/letters/${id}/public-version`, undefined, staff.office);
+    await api(base, 'POST', `/api/admin/letters/${id}/public-version`, { subject, content, reply }, staff.office);
   }
 }
 

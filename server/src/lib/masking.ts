@@ -62,3 +62,8 @@ export function maskFreeText(text: string, knownNames: readonly string[] = []): 
   }
   return out;
 }
+
+/** Names introduced in `text` (我叫…, 姓名：…): masked wherever else they appear in the case. */
+export function namesIn(text: string): string[] {
+  return [...text.matchAll(SELF_INTRO)].map((m) => m[2]);
+}
