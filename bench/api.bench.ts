@@ -67,6 +67,8 @@ export async function startBff(dataDir: string, nodeArgs: string[] = [], extraEn
       WECHAT_DEV_LOGIN: 'true',
       RATE_LIMIT_PER_USER: '1000000',
       RATE_LIMIT_PER_IP: '1000000',
+      PUBLIC_READ_RATE_LIMIT_PER_IP: '100000000',
+      PUBLIC_SEARCH_RATE_LIMIT_PER_IP: '100000000',
       BACKGROUND_TASKS: 'off',
       ...(process.env.BENCH_MONGODB_URI ? { MONGODB_URI: process.env.BENCH_MONGODB_URI } : {}),
       ...extraEnv,

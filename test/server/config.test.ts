@@ -131,11 +131,14 @@ describe('parseConfig', () => {
       RATE_LIMIT_PER_IP: '50',
       RATE_LIMIT_WINDOW_SECONDS: '10',
       LOGIN_MAX_FAILURES: '3',
+      PUBLIC_READ_RATE_LIMIT_PER_IP: '900',
+      PUBLIC_SEARCH_RATE_LIMIT_PER_IP: '40',
     });
     expect(config.port).toBe(8080);
     expect(config.trustProxy).toBe(2);
     expect(config.limits.jsonBodyBytes).toBe(2048);
-    expect(config.rateLimit).toEqual({ windowSeconds: 10, perUser: 5, perIp: 50 });
+    expect(config.rateLimit).toEqual({ windowSeconds: 10, perUser: 5, perIp: 50, publicReadPerIp: 900, publicSearchPerIp: 40 });
+    expect(parseConfig({ JWT_SECRET: 'j'.repeat(40) }).rateLimit).toMatchObject({ publicReadPerIp: 600, publicSearchPerIp: 60 });
     expect(config.login.maxFailures).toBe(3);
     expect(parseConfig({ JWT_SECRET: 'j'.repeat(40), TRUST_PROXY: 'true' }).trustProxy).toBe(1);
   });

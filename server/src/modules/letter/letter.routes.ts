@@ -101,6 +101,8 @@ export const letterRoutes = defineRouteModule({
         'listing is switched off.',
       auth: 'public',
       publicCache: { maxAgeSeconds: 5 },
+      // Searches miss the micro-cache and scan: a tighter per-IP bucket on top of the read limit.
+      publicReadLimit: { searchParams: ['q'] },
       query: LetterPublicQuerySchema,
       response: LetterPublicPageSchema,
       handler: async ({ actor, input, services }) => {
