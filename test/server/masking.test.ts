@@ -1,4 +1,5 @@
-import { maskFreeText, maskIdNumber, maskName, maskPhone } from '../../server/src/lib/masking';
+import { foldForMatching, maskFreeText, maskIdNumber, maskName, maskPhone } from '../../server/src/lib/masking';
+import { CLEAN, PERSONAL } from '../fixtures/personal-data-corpus';
 
 describe('personal data masking', () => {
   it('masks names keeping only the first character', () => {
@@ -39,5 +40,38 @@ describe('personal data masking', () => {
   it('leaves text without personal data unchanged', () => {
     const text = '建议在2026年10月增加公交班次，第3路车间隔过长。';
     expect(maskFreeText(text)).toBe(text);
+  });
+});
+
+describe('the personal-data corpus (test/fixtures/personal-data-corpus.ts)', () => {
+  /** Folded and without separators, so a reformatted number still counts as shown. */
+  const compact = (s: string) => foldForMatching(s).replace(/[\s.\-·()（）]/g, '').toLowerCase();
+
+  it('has at least 200 sentences with personal data and 100 without', () => {
+    expect(PERSONAL.length).toBeGreaterThanOrEqual(200);
+    expect(CLEAN.length).toBeGreaterThanOrEqual(100);
+  });
+
+  it('masks at least 99 % of the personal items and alters at most 2 % of the clean sentences', () => {
+    let items = 0;
+    const missed: { text: string; secret: string; masked: string }[] = [];
+    for (const [text, secrets, known = []] of PERSONAL) {
+      const masked = maskFreeText(text, known);
+      for (const secret of secrets) {
+        items++;
+        if (compact(masked).includes(compact(secret))) missed.push({ text, secret, masked });
+      }
+    }
+    const altered = CLEAN.map((text) => ({ text, masked: maskFreeText(text) })).filter((r) => r.masked !== r.text);
+    const recall = (items - missed.length) / items;
+    const falsePositiveRate = altered.length / CLEAN.length;
+    console.log(
+      `masking corpus: recall ${(recall * 100).toFixed(2)} % (${items - missed.length}/${items} personal items in ${PERSONAL.length} sentences), ` +
+        `false positives ${(falsePositiveRate * 100).toFixed(2)} % (${altered.length}/${CLEAN.length} clean sentences altered)` +
+        (missed.length > 0 ? `\nmissed:\n${missed.map((m) => `  ${m.secret} in ${m.masked}`).join('\n')}` : '') +
+        (altered.length > 0 ? `\naltered:\n${altered.map((a) => `  ${a.text} -> ${a.masked}`).join('\n')}` : ''),
+    );
+    expect(recall).toBeGreaterThanOrEqual(0.99);
+    expect(falsePositiveRate).toBeLessThanOrEqual(0.02);
   });
 });
