@@ -246,6 +246,8 @@ export const LetterAdminListQuerySchema = CursorQuerySchema.extend({
   /** Open letters with at most this many working days left in the current step (overdue ones included). */
   dueWithin: z.coerce.number({ error: '应为整数' }).int({ message: '应为整数' }).min(0, { message: '不能小于0' }).max(60, { message: '不能大于60' }).optional(),
   q: SearchTextSchema.optional(),
+  /** `pending`: replied letters meant to be public whose public version awaits the office's confirmation. */
+  publicVersion: z.enum(['pending'], { error: '只能是 pending' }).optional(),
 });
 export type LetterAdminListQuery = z.infer<typeof LetterAdminListQuerySchema>;
 
@@ -457,6 +459,14 @@ export const LetterCurrentDeadlineViewSchema = z.object({
   workingDaysLeft: z.number().int(),
 });
 
+/**
+ * Where a letter's public version stands: `not_confirmed` (never confirmed: not listed),
+ * `confirmed` (listed with these texts), `outdated` (confirmed before a later reply was sent: the
+ * confirmed texts stay listed, the new reply shows only once confirmed again).
+ */
+export const LETTER_PUBLIC_VERSION_STATES = ['not_confirmed', 'confirmed', 'outdated'] as const;
+export type LetterPublicVersionState = (typeof LETTER_PUBLIC_VERSION_STATES)[number];
+
 /** A row of the staff list. */
 export const LetterAdminRowSchema = z.object({
   id: z.string(),
@@ -473,6 +483,8 @@ export const LetterAdminRowSchema = z.object({
   overdue: z.boolean(),
   publicConsent: z.boolean(),
   followUp: z.boolean(),
+  /** 公开前审核 of replied letters meant to be public; null for the others. */
+  publicVersionState: z.enum(LETTER_PUBLIC_VERSION_STATES).nullable(),
 });
 export type LetterAdminRow = z.infer<typeof LetterAdminRowSchema>;
 export const LetterAdminPageSchema = cursorPageSchema(LetterAdminRowSchema);
@@ -534,14 +546,6 @@ export const LetterPublicVersionInputSchema = z.object({
   followUp: LetterPublicFollowUpTextsSchema.nullable().optional(),
 });
 export type LetterPublicVersionInput = z.infer<typeof LetterPublicVersionInputSchema>;
-
-/**
- * Where a letter's public version stands: `not_confirmed` (never confirmed: not listed),
- * `confirmed` (listed with these texts), `outdated` (confirmed before a later reply was sent: the
- * confirmed texts stay listed, the new reply shows only once confirmed again).
- */
-export const LETTER_PUBLIC_VERSION_STATES = ['not_confirmed', 'confirmed', 'outdated'] as const;
-export type LetterPublicVersionState = (typeof LETTER_PUBLIC_VERSION_STATES)[number];
 
 const PublicTextsViewSchema = z.object({
   subject: z.string(),

@@ -193,6 +193,21 @@ describe('POST /api/admin/letters/:id/public-version', () => {
     expect(noConsent.body.error.details).toEqual({ status: 'replied', reason: 'no_public_consent' });
   });
 
+  it('lists letters awaiting confirmation for the office (publicVersion=pending), with their state on each row', async () => {
+    const id = await repliedLetter('pending-list');
+    const trackingNo = (await t.models.Letter.findById(id).lean())!.trackingNo;
+    const pending = async () =>
+      (await request(t.app).get(`/api/admin/letters?publicVersion=pending&q=${trackingNo}`).set(auth(crew.office.token))).body.items as { id: string; publicVersionState: string }[];
+    expect(await pending()).toEqual([expect.objectContaining({ id, publicVersionState: 'not_confirmed' })]);
+    await confirmPublicVersion(t, crew, id);
+    expect(await pending()).toEqual([]);
+    const row = (await request(t.app).get(`/api/admin/letters?q=${trackingNo}`).set(auth(crew.office.token))).body.items[0];
+    expect(row.publicVersionState).toBe('confirmed');
+    const bad = await request(t.app).get('/api/admin/letters?publicVersion=yes').set(auth(crew.office.token));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual([{ in: 'query', path: 'publicVersion', message: '只能是 pending' }]);
+  });
+
   it('keeps showing the confirmed version after a follow-up until the new round is confirmed', async () => {
     const writer = await t.citizenToken('pv-follow-up');
     const { id } = await submitLetter(t, writer, { publicConsent: true, contactName: '孙小美' });
@@ -207,6 +222,10 @@ describe('POST /api/admin/letters/:id/public-version', () => {
     await act(t, crew.reviewer.token, id, 'approve');
     await act(t, crew.office.token, id, 'send');
 
+    const trackingNo = (await t.models.Letter.findById(id).lean())!.trackingNo;
+    const pendingIds = async () =>
+      (await request(t.app).get(`/api/admin/letters?publicVersion=pending&q=${trackingNo}`).set(auth(crew.office.token))).body.items.map((r: { id: string }) => r.id);
+    expect(await pendingIds()).toEqual([id]);
     // Replied again: the earlier confirmed version is shown, without the unconfirmed second round.
     const outdated = (await request(t.app).get(`/api/letters/public/${id}`)).body;
     expect(outdated.replies).toHaveLength(1);
@@ -224,6 +243,7 @@ describe('POST /api/admin/letters/:id/public-version', () => {
 
     const confirmed = await confirmPublicVersion(t, crew, id);
     expect(confirmed).toMatchObject({ state: 'confirmed' });
+    expect(await pendingIds()).toEqual([]);
     const current = (await request(t.app).get(`/api/letters/public/${id}`)).body;
     expect(current.replies.map((r: { round: number; content: string }) => [r.round, r.content])).toEqual([
       [1, proposal.body.reply],

@@ -220,6 +220,7 @@ export function presentAdminRow(l: LetterDoc, now: Date): LetterAdminRow {
     overdue: isOverdue(l, now),
     publicConsent: l.publicConsent,
     followUp: Boolean(l.followUp),
+    publicVersionState: l.publicConsent && (l.status === 'replied' || l.status === 'rated') ? publicVersionState(l) : null,
   };
 }
 

@@ -815,6 +815,14 @@ export function createLetterService({ models, db, clock, logger, services, confi
       if (query.overdue === false) filters.push({ openDueAt: { $ne: null, $gte: at } });
       if (query.dueWithin !== undefined) filters.push({ openDueAt: { $ne: null, $lte: dueWithinLimit(at, query.dueWithin) } });
       if (query.q) filters.push(textFilter(query.q, ['trackingNo', 'subject', 'content']));
+      if (query.publicVersion === 'pending') {
+        // Never confirmed, or confirmed before the second reply (a letter has at most two rounds).
+        filters.push({
+          status: { $in: PUBLIC_STATUSES },
+          publicConsent: true,
+          $or: [{ publicVersion: { $exists: false } }, { 'replies.1': { $exists: true }, 'publicVersion.rounds': { $lt: 2 } }],
+        });
+      }
       const page = await listPage(filters, query, 'submittedAt');
       return { ...page, now: at };
     },
