@@ -520,7 +520,7 @@ export type LetterAdminView = z.infer<typeof LetterAdminViewSchema>;
  * Limits of the public texts. Masking may lengthen a text a little (an e-mail user part becomes
  * `x***`), so they are looser than the submission limits.
  */
-export const LETTER_PUBLIC_VERSION_LIMITS = {
+const LETTER_PUBLIC_VERSION_LIMITS = {
   subjectMax: LETTER_LIMITS.subjectMax * 2,
   contentMax: LETTER_LIMITS.contentMax * 2,
   replyMax: LETTER_LIMITS.replyMax * 2,
@@ -528,11 +528,10 @@ export const LETTER_PUBLIC_VERSION_LIMITS = {
 } as const;
 
 /** The public text of a follow-up and of the reply answering it (letters with a second round). */
-export const LetterPublicFollowUpTextsSchema = z.object({
+const LetterPublicFollowUpTextsSchema = z.object({
   content: boundedText('公开的追问内容', 1, LETTER_PUBLIC_VERSION_LIMITS.followUpMax),
   reply: boundedText('公开的追问答复', 1, LETTER_PUBLIC_VERSION_LIMITS.replyMax),
 });
-export type LetterPublicFollowUpTexts = z.infer<typeof LetterPublicFollowUpTextsSchema>;
 
 /**
  * `POST /api/admin/letters/:id/public-version`: the texts the public will see, as proposed or

@@ -14,7 +14,7 @@ import type { LetterPublicVersionState } from '../../../../shared/letters';
 import type { LetterDoc, LetterPublicVersionDoc } from './letter.model';
 
 /** The texts of a public version. */
-export interface PublicTexts {
+interface PublicTexts {
   subject: string;
   content: string;
   reply: string;
@@ -37,7 +37,7 @@ export function originalTexts(l: Pick<LetterDoc, 'subject' | 'content' | 'replie
  * (我叫…, 姓名：…, …先生). Replies are masked with them too, so a reply opening `张建国同志：`
  * cannot reveal the name masked in the letter above it.
  */
-export function namesOfLetter(l: Pick<LetterDoc, 'subject' | 'content' | 'followUp' | 'contactName'>): string[] {
+function namesOfLetter(l: Pick<LetterDoc, 'subject' | 'content' | 'followUp' | 'contactName'>): string[] {
   return [...(l.contactName ? [l.contactName] : []), ...namesIn(l.subject), ...namesIn(l.content), ...(l.followUp ? namesIn(l.followUp.content) : [])];
 }
 
