@@ -1,4 +1,4 @@
-import { foldForMatching, maskFreeText, maskIdNumber, maskName, maskPhone } from '../../server/src/lib/masking';
+import { foldForMatching, maskFreeText, namesIn, maskIdNumber, maskName, maskPhone } from '../../server/src/lib/masking';
 import { CLEAN, PERSONAL } from '../fixtures/personal-data-corpus';
 
 describe('personal data masking', () => {
@@ -35,6 +35,18 @@ describe('personal data masking', () => {
   it('masks every occurrence of a name the case already knows', () => {
     const masked = maskFreeText('李建国反映：李建国家门口路灯不亮。', ['李建国']);
     expect(masked).toBe('李**反映：李**家门口路灯不亮。');
+  });
+
+  it('finds the names a letter introduces, so a reply greeting the writer can be masked with them', () => {
+    const letter = '本人姓名：王建华，反映小区路灯问题。感谢李红女士的帮助。';
+    expect(namesIn(letter).sort()).toEqual(['李红', '王建华'].sort());
+    expect(maskFreeText('王建华同志：您好，李红反映的情况已核实。', namesIn(letter))).toBe('王**同志：您好，李*反映的情况已核实。');
+  });
+
+  it('masks the spellings of one number alike, in the original text around them', () => {
+    for (const spelling of ['13812345678', '138.1234.5678', '138 1234 5678', '１３８１２３４５６７８', '一三八一二三四五六七八', '+86 138-1234-5678']) {
+      expect(maskFreeText(`电话：${spelling}。`)).toBe('电话：138****5678。');
+    }
   });
 
   it('leaves text without personal data unchanged', () => {
