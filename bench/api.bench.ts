@@ -68,6 +68,8 @@ export async function startBff(dataDir: string, nodeArgs: string[] = [], extraEn
       WECHAT_DEV_LOGIN: 'true',
       RATE_LIMIT_PER_USER: '1000000',
       RATE_LIMIT_PER_IP: '1000000',
+      PUBLIC_READ_RATE_LIMIT_PER_IP: '100000000',
+      PUBLIC_SEARCH_RATE_LIMIT_PER_IP: '100000000',
       BACKGROUND_TASKS: 'off',
       ...(process.env.BENCH_MONGODB_URI ? { MONGODB_URI: process.env.BENCH_MONGODB_URI } : {}),
       ...extraEnv,
@@ -185,6 +187,9 @@ export async function seedRepliedLetters(base: string, n: number): Promise<void>
     await api(base, 'POST', `/api/admin/letters/${id}/draft`, { reply: '您好，经核实，路灯已于本周修复，感谢您的反映。' }, staff.handler);
     await api(base, 'POST', `/api/admin/letters/${id}/approve`, {}, staff.reviewer);
     await api(base, 'POST', `/api/admin/letters/${id}/send`, {}, staff.office);
+    // 公开前审核: listed only once the office confirms the (masked) public version.
+    const { subject, content, reply } = await api(base, 'GET', `/api/admin/letters/${id}/public-version`, undefined, staff.office);
+    await api(base, 'POST', `/api/admin/letters/${id}/public-version`, { subject, content, reply }, staff.office);
   }
 }
 

@@ -246,6 +246,8 @@ export const LetterAdminListQuerySchema = CursorQuerySchema.extend({
   /** Open letters with at most this many working days left in the current step (overdue ones included). */
   dueWithin: z.coerce.number({ error: '应为整数' }).int({ message: '应为整数' }).min(0, { message: '不能小于0' }).max(60, { message: '不能大于60' }).optional(),
   q: SearchTextSchema.optional(),
+  /** `pending`: replied letters meant to be public whose public version awaits the office's confirmation. */
+  publicVersion: z.enum(['pending'], { error: '只能是 pending' }).optional(),
 });
 export type LetterAdminListQuery = z.infer<typeof LetterAdminListQuerySchema>;
 
@@ -456,6 +458,14 @@ export const LetterCurrentDeadlineViewSchema = z.object({
   workingDaysLeft: z.number().int(),
 });
 
+/**
+ * Where a letter's public version stands: `not_confirmed` (never confirmed: not listed),
+ * `confirmed` (listed with these texts), `outdated` (confirmed before a later reply was sent: the
+ * confirmed texts stay listed, the new reply shows only once confirmed again).
+ */
+export const LETTER_PUBLIC_VERSION_STATES = ['not_confirmed', 'confirmed', 'outdated'] as const;
+export type LetterPublicVersionState = (typeof LETTER_PUBLIC_VERSION_STATES)[number];
+
 /** A row of the staff list. */
 export const LetterAdminRowSchema = z.object({
   id: z.string(),
@@ -472,6 +482,8 @@ export const LetterAdminRowSchema = z.object({
   overdue: z.boolean(),
   publicConsent: z.boolean(),
   followUp: z.boolean(),
+  /** 公开前审核 of replied letters meant to be public; null for the others. */
+  publicVersionState: z.enum(LETTER_PUBLIC_VERSION_STATES).nullable(),
 });
 export type LetterAdminRow = z.infer<typeof LetterAdminRowSchema>;
 export const LetterAdminPageSchema = cursorPageSchema(LetterAdminRowSchema);
@@ -498,3 +510,62 @@ export const LetterAdminViewSchema = LetterAdminRowSchema.extend({
   attachments: z.array(LetterAttachmentViewSchema),
 });
 export type LetterAdminView = z.infer<typeof LetterAdminViewSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Public version (公开前审核): what the public list shows, confirmed by the office
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Limits of the public texts. Masking may lengthen a text a little (an e-mail user part becomes
+ * `x***`), so they are looser than the submission limits.
+ */
+const LETTER_PUBLIC_VERSION_LIMITS = {
+  subjectMax: LETTER_LIMITS.subjectMax * 2,
+  contentMax: LETTER_LIMITS.contentMax * 2,
+  replyMax: LETTER_LIMITS.replyMax * 2,
+  followUpMax: LETTER_LIMITS.followUpMax * 2,
+} as const;
+
+/** The public text of a follow-up and of the reply answering it (letters with a second round). */
+const LetterPublicFollowUpTextsSchema = z.object({
+  content: boundedText('公开的追问内容', 1, LETTER_PUBLIC_VERSION_LIMITS.followUpMax),
+  reply: boundedText('公开的追问答复', 1, LETTER_PUBLIC_VERSION_LIMITS.replyMax),
+});
+
+/**
+ * `POST /api/admin/letters/:id/public-version`: the texts the public will see, as proposed or
+ * edited by the office. `followUp` is required exactly when the letter has a follow-up (and so a
+ * second reply); the service checks that against the letter.
+ */
+export const LetterPublicVersionInputSchema = z.object({
+  subject: boundedText('公开标题', 1, LETTER_PUBLIC_VERSION_LIMITS.subjectMax),
+  content: boundedText('公开内容', 1, LETTER_PUBLIC_VERSION_LIMITS.contentMax),
+  reply: boundedText('公开答复', 1, LETTER_PUBLIC_VERSION_LIMITS.replyMax),
+  followUp: LetterPublicFollowUpTextsSchema.nullable().optional(),
+});
+export type LetterPublicVersionInput = z.infer<typeof LetterPublicVersionInputSchema>;
+
+const PublicTextsViewSchema = z.object({
+  subject: z.string(),
+  content: z.string(),
+  reply: z.string(),
+  followUp: z.object({ content: z.string(), reply: z.string() }).nullable(),
+});
+
+/**
+ * `GET|POST /api/admin/letters/:id/public-version`: the public texts (the confirmed ones, else the
+ * masked proposal; for an outdated version the confirmed texts plus a proposal for the new round)
+ * beside the originals, and who confirmed them when.
+ */
+export const LetterPublicVersionViewSchema = PublicTextsViewSchema.extend({
+  letterId: z.string(),
+  trackingNo: z.string(),
+  state: z.enum(LETTER_PUBLIC_VERSION_STATES),
+  /** The stored texts, personal data included (reading them is audited). */
+  original: PublicTextsViewSchema,
+  confirmedAt: z.iso.datetime().nullable(),
+  confirmedBy: z.object({ id: z.string(), username: z.string() }).nullable(),
+  /** Whether the letter is in the public list right now (consent, content review, settings and a confirmed version). */
+  listed: z.boolean(),
+});
+export type LetterPublicVersionView = z.infer<typeof LetterPublicVersionViewSchema>;

@@ -92,6 +92,13 @@ export interface Config {
     perUser: number;
     /** Write requests per client IP per window. */
     perIp: number;
+    /**
+     * Anonymous reads of cached public routes per client IP per window, counted only when not
+     * served from the public micro-cache (see middlewares/rate-limit.ts).
+     */
+    publicReadPerIp: number;
+    /** Public searches (`q` given) per client IP per window, on top of the read limit. */
+    publicSearchPerIp: number;
   };
   /** Staff login throttling per (username, client address); see modules/auth/login-throttle.ts. */
   login: {
@@ -183,6 +190,8 @@ const EnvSchema = z.object({
   RATE_LIMIT_WINDOW_SECONDS: intIn(1, 3600, 60),
   RATE_LIMIT_PER_USER: intIn(1, 1_000_000, 30),
   RATE_LIMIT_PER_IP: intIn(1, 1_000_000, 120),
+  PUBLIC_READ_RATE_LIMIT_PER_IP: intIn(1, 100_000_000, 600),
+  PUBLIC_SEARCH_RATE_LIMIT_PER_IP: intIn(1, 100_000_000, 60),
   LOGIN_MAX_FAILURES: intIn(1, 1000, 5),
   LOGIN_FAILURE_WINDOW_SECONDS: intIn(1, 86_400, 15 * 60),
   LOGIN_LOCK_SECONDS: intIn(1, 86_400, 15 * 60),
@@ -307,6 +316,8 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
       windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
       perUser: e.RATE_LIMIT_PER_USER,
       perIp: e.RATE_LIMIT_PER_IP,
+      publicReadPerIp: e.PUBLIC_READ_RATE_LIMIT_PER_IP,
+      publicSearchPerIp: e.PUBLIC_SEARCH_RATE_LIMIT_PER_IP,
     },
     login: {
       maxFailures: e.LOGIN_MAX_FAILURES,

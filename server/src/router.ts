@@ -1,6 +1,7 @@
 /**
  * Mounts declared routes on a @koa/router: for each route, in order, authenticate → rate limit →
- * validate → handler → response schema. Handlers never see Koa's context.
+ * validate → handler → response schema; public cached reads validate → micro-cache (keyed on the
+ * validated input) → authenticate → public read limit → handler. Handlers never see Koa's context.
  */
 import Router from '@koa/router';
 import type { Logger } from './lib/logger';
@@ -9,8 +10,8 @@ import type { AppContext, AppState } from './lib/http';
 import { openApiPath } from './lib/openapi';
 import { isBinaryResponse, isStatusReply, type Route, type RouteModule, type StreamedBody } from './lib/route';
 import { authenticate } from './middlewares/auth';
-import { PublicResponseCache } from './middlewares/public-cache';
-import { rateLimit } from './middlewares/rate-limit';
+import { canonicalKey, PublicResponseCache } from './middlewares/public-cache';
+import { publicReadLimit, rateLimit } from './middlewares/rate-limit';
 import { validate } from './middlewares/validate';
 import type { Services } from './services';
 
@@ -88,13 +89,22 @@ export function buildRouter(modules: readonly RouteModule[], options: BuildRoute
       const key = `${route.method.toUpperCase()} ${openApiPath(route.path)}`;
       if (seen.has(key)) throw new Error(`route declared twice: ${key}`);
       seen.add(key);
-      const chain = [authenticate(route.auth, options.services)];
+      const chain = [];
       if (route.publicCache) {
+        // Public cached reads validate first, so the cache is keyed on the normalised input (a
+        // junk parameter is no new entry), and a cache hit costs neither a token check nor a
+        // rate-limit counter (public routes never answer 401 anyway).
+        chain.push(validate(route.schemas));
         const seconds = Math.min(route.publicCache.maxAgeSeconds, options.publicCacheSeconds ?? 0);
-        if (seconds > 0) chain.unshift(cache.middleware(seconds * 1000));
+        if (seconds > 0) {
+          chain.push(cache.middleware(seconds * 1000, (ctx) => canonicalKey(key, ctx.state.input ?? { params: null, query: null })));
+        }
       }
+      chain.push(authenticate(route.auth, options.services));
       if (route.rateLimit) chain.push(rateLimit(route.rateLimit, options.services));
-      chain.push(validate(route.schemas), handlerFor(route, options));
+      if (route.publicReadLimit) chain.push(publicReadLimit(route.publicReadLimit, options.services));
+      if (!route.publicCache) chain.push(validate(route.schemas));
+      chain.push(handlerFor(route, options));
       router.register(route.path, [route.method.toUpperCase()], chain, { name: key });
     }
   }

@@ -133,11 +133,14 @@ describe('parseConfig', () => {
       LOGIN_MAX_FAILURES: '3',
       LOGIN_BACKOFF_BASE_SECONDS: '10',
       LOGIN_USERNAME_MAX_FAILURES: '500',
+      PUBLIC_READ_RATE_LIMIT_PER_IP: '900',
+      PUBLIC_SEARCH_RATE_LIMIT_PER_IP: '40',
     });
     expect(config.port).toBe(8080);
     expect(config.trustProxy).toBe(2);
     expect(config.limits.jsonBodyBytes).toBe(2048);
-    expect(config.rateLimit).toEqual({ windowSeconds: 10, perUser: 5, perIp: 50 });
+    expect(config.rateLimit).toEqual({ windowSeconds: 10, perUser: 5, perIp: 50, publicReadPerIp: 900, publicSearchPerIp: 40 });
+    expect(parseConfig({ JWT_SECRET: 'j'.repeat(40) }).rateLimit).toMatchObject({ publicReadPerIp: 600, publicSearchPerIp: 60 });
     expect(config.login).toEqual({ maxFailures: 3, failureWindowSeconds: 900, lockSeconds: 900, backoffBaseSeconds: 10, usernameMaxFailures: 500 });
     expect(parseConfig({ JWT_SECRET: 'j'.repeat(40), TRUST_PROXY: 'true' }).trustProxy).toBe(1);
   });

@@ -4,7 +4,7 @@
  */
 import request from 'supertest';
 import { auth, createTestApp, createTestClock, type TestApp, type TestClock } from '../support/app';
-import { act, buildLetter, createCrew, cst, driveLetter, LETTER_TEST_ENV, submitLetter, useLetterSettings, type LetterCrew } from '../support/letter-factories';
+import { act, buildLetter, confirmPublicVersion, createCrew, cst, driveLetter, LETTER_TEST_ENV, submitLetter, useLetterSettings, type LetterCrew } from '../support/letter-factories';
 
 let t: TestApp;
 let clock: TestClock;
@@ -208,6 +208,7 @@ describe('GET /api/letters/public', () => {
     await act(t, crew.handler.token, id, 'draft', { reply: '赵六同志您好：您反映的幸福路88号路灯问题已修复，电话13812345678已回访。' });
     await act(t, crew.reviewer.token, id, 'approve');
     await act(t, crew.office.token, id, 'send');
+    await confirmPublicVersion(t, crew, id);
     publicId = id;
   });
 
@@ -238,6 +239,9 @@ describe('GET /api/letters/public', () => {
     const writer = await t.citizenToken('private-writer');
     const { id: privateId } = await submitLetter(t, writer, { publicConsent: false });
     await driveLetter(t, crew, privateId, 'replied');
+    // A replied letter with consent whose public version nobody confirmed yet.
+    const { id: unconfirmedId } = await submitLetter(t, writer, { publicConsent: true });
+    await driveLetter(t, crew, unconfirmedId, 'replied');
     const { id: openId } = await submitLetter(t, writer, { publicConsent: true });
     await driveLetter(t, crew, openId, 'approved');
     const all = await request(t.app).get('/api/letters/public?limit=100');
@@ -245,6 +249,8 @@ describe('GET /api/letters/public', () => {
     expect(ids).toContain(publicId);
     expect(ids).not.toContain(privateId);
     expect(ids).not.toContain(openId);
+    expect(ids).not.toContain(unconfirmedId);
+    expect((await request(t.app).get(`/api/letters/public/${unconfirmedId}`)).status).toBe(404);
     expect((await request(t.app).get(`/api/letters/public/${privateId}`)).status).toBe(404);
     expect((await request(t.app).get(`/api/letters/public/${openId}`)).status).toBe(404);
 

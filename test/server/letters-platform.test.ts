@@ -7,7 +7,7 @@
 import request from 'supertest';
 import { auth, createTestApp, createTestClock, TEST_WECHAT, type TestApp } from '../support/app';
 import { startFakeWechat, type FakeWechat } from '../support/fake-wechat';
-import { act, buildLetter, createCrew, cst, driveLetter, LETTER_TEST_ENV, submitLetter, useLetterSettings, type LetterCrew } from '../support/letter-factories';
+import { act, buildLetter, confirmPublicVersion, createCrew, cst, driveLetter, LETTER_TEST_ENV, submitLetter, useLetterSettings, type LetterCrew } from '../support/letter-factories';
 import { pngBytes, upload } from '../support/platform-factories';
 
 let t: TestApp;
@@ -63,6 +63,7 @@ describe('content safety of letters meant to be public', () => {
     expect((await request(t.app).get(`/api/letters/${id}`).set(auth(token))).body.publicState).toBe('pending_review');
 
     await driveLetter(t, crew, id, 'replied');
+    await confirmPublicVersion(t, crew, id);
     expect((await request(t.app).get(`/api/letters/public/${id}`)).status).toBe(404);
 
     const approve = await request(t.app).post(`/api/admin/content-reviews/${review!._id.toHexString()}/approve`).set(auth(crew.office.token)).send({});
@@ -78,6 +79,7 @@ describe('content safety of letters meant to be public', () => {
     const review = await t.models.ContentReview.findOne({ subjectType: 'letter', subjectId: id }).lean();
     await request(t.app).post(`/api/admin/content-reviews/${review!._id.toHexString()}/reject`).set(auth(crew.office.token)).send({}).expect(200);
     await driveLetter(t, crew, id, 'replied');
+    await confirmPublicVersion(t, crew, id);
     expect(await t.models.Letter.findById(id).lean()).toMatchObject({ publicReview: 'rejected' });
     expect((await request(t.app).get(`/api/letters/public/${id}`)).status).toBe(404);
     expect((await request(t.app).get(`/api/letters/${id}`).set(auth(token))).body.publicState).toBe('not_public');

@@ -50,12 +50,30 @@ it('serves anonymous readers one rendered response until it expires, then the cu
   expect(expired.body.items[0].name).toBe('缓存期间改名');
 });
 
-it('keys entries by path and query string', async () => {
+it('keys entries by path and validated query: junk parameters, order and defaults make no new entry', async () => {
   const a = await request(t.app).get('/api/letters/public?limit=5');
   const b = await request(t.app).get('/api/letters/public?limit=6');
   expect(a.headers['x-cache']).toBe('miss');
   expect(b.headers['x-cache']).toBe('miss');
   expect((await request(t.app).get('/api/letters/public?limit=5')).headers['x-cache']).toBe('hit');
+
+  // A new category name in the database: a request that built a new entry would show it.
+  await new Promise((r) => setTimeout(r, 1100)); // the first test's entry expires
+  const first = await request(t.app).get('/api/letters/categories');
+  expect(first.headers['x-cache']).toBe('miss');
+  await renameFirstCategory('垃圾参数不建新缓存');
+  for (let n = 0; n < 20; n++) {
+    const junk = await request(t.app).get(`/api/letters/categories?junk=${n}&_=${Date.now()}`);
+    expect(junk.headers['x-cache']).toBe('hit');
+    expect(junk.body).toEqual(first.body);
+  }
+  // Parameters in another order, unknown ones, and a default spelled out share one entry.
+  expect((await request(t.app).get('/api/letters/public?category=help&limit=20')).headers['x-cache']).toBe('miss');
+  for (const query of ['limit=20&category=help', 'category=help', 'category=help&junk=1', 'junk=2&category=%20help%20']) {
+    expect({ query, cache: (await request(t.app).get(`/api/letters/public?${query}`)).headers['x-cache'] }).toEqual({ query, cache: 'hit' });
+  }
+  // Invalid parameters are refused before the cache, never stored.
+  expect((await request(t.app).get('/api/letters/public?limit=0')).status).toBe(400);
 });
 
 it('never stores error responses', async () => {
@@ -100,7 +118,7 @@ describe('PublicResponseCache on expiry', () => {
   it('lets one reader rebuild an expired entry while the others get the expired copy', async () => {
     let clock = 0;
     const cache = new PublicResponseCache({ now: () => clock });
-    const mw = cache.middleware(1000);
+    const mw = cache.middleware(1000, (ctx) => ctx.path);
     let builds = 0;
     let release: () => void = () => undefined;
     const build = (value: number, wait: boolean) => async function next(this: void) {

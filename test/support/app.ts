@@ -133,6 +133,10 @@ export function testEnv(options: Pick<TestAppOptions, 'env' | 'wechat'> = {}): R
     // Tests read their own writes at once; test/server/public-cache.test.ts turns the cache on.
     PUBLIC_CACHE_SECONDS: '0',
     SETTINGS_CACHE_SECONDS: '0',
+    // Tests read public lists far more often than a person (on a frozen clock, in one window);
+    // test/server/public-read-limit.test.ts sets its own limits.
+    PUBLIC_READ_RATE_LIMIT_PER_IP: '1000000',
+    PUBLIC_SEARCH_RATE_LIMIT_PER_IP: '1000000',
   };
   if (options.wechat) {
     Object.assign(env, { WECHAT_API_BASE: options.wechat.baseUrl, WECHAT_APPID: TEST_WECHAT.appId, WECHAT_SECRET: TEST_WECHAT.secret });

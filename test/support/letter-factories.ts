@@ -116,3 +116,24 @@ export async function driveLetter(
   };
   for (const status of PATH.slice(1, PATH.indexOf(to) + 1)) await steps[status]();
 }
+
+/**
+ * Confirms a replied letter's public version as the office (公开前审核): the masked proposal,
+ * with `edits` applied. Letters appear in the public list only after this.
+ */
+export async function confirmPublicVersion(
+  t: TestApp,
+  crew: Pick<LetterCrew, 'office'>,
+  letterId: string,
+  edits: Partial<{ subject: string; content: string; reply: string; followUp: { content: string; reply: string } | null }> = {},
+): Promise<Record<string, unknown>> {
+  const proposal = await request(t.app).get(`/api/admin/letters/${letterId}/public-version`).set(auth(crew.office.token));
+  if (proposal.status !== 200) throw new Error(`reading the public version answered ${proposal.status}: ${JSON.stringify(proposal.body)}`);
+  const { subject, content, reply, followUp } = proposal.body as { subject: string; content: string; reply: string; followUp: unknown };
+  const res = await request(t.app)
+    .post(`/api/admin/letters/${letterId}/public-version`)
+    .set(auth(crew.office.token))
+    .send({ subject, content, reply, followUp, ...edits });
+  if (res.status !== 200) throw new Error(`confirming the public version answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body as Record<string, unknown>;
+}

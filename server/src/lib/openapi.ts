@@ -105,6 +105,10 @@ function operation(route: Route): JsonObject {
     op.requestBody = { required: true, content, ...(route.streamedBody.description ? { description: route.streamedBody.description } : {}) };
   }
   if (route.rateLimit) op['x-rate-limit'] = { bucket: route.rateLimit.bucket ?? 'write' };
+  if (route.publicReadLimit) {
+    const search = route.publicReadLimit.searchParams ?? [];
+    op['x-rate-limit'] = { bucket: 'public_read', ...(search.length > 0 ? { searchBucket: 'public_search', searchParams: [...search] } : {}) };
+  }
   const success: JsonObject = { description: SUCCESS_TEXT[route.status] ?? 'Success' };
   if (route.schemas.response) success.content = { 'application/json': { schema: jsonSchema(route.schemas.response, 'output') } };
   if (route.binaryResponse) {

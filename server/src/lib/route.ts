@@ -74,6 +74,17 @@ export interface RateLimitOptions {
   bucket?: string;
 }
 
+/**
+ * The rate limit of a public read route (ADR 091): per client IP in the bucket `public_read`
+ * (PUBLIC_READ_RATE_LIMIT_PER_IP), and, when one of `searchParams` is given, also in the tighter
+ * bucket `public_search` (PUBLIC_SEARCH_RATE_LIMIT_PER_IP). Applied after the public micro-cache,
+ * so a response served from it costs no counter write.
+ */
+export interface PublicReadLimitOptions {
+  /** Query parameters that make a request a search (e.g. `q`). */
+  searchParams?: readonly string[];
+}
+
 /** The actor type a route's handler receives. */
 export type ActorFor<A extends RouteAuth> = A extends 'citizen'
   ? CitizenActor
@@ -232,6 +243,11 @@ export interface RouteSpec<
    * only here: every instance builds its own copy from the database.
    */
   publicCache?: { maxAgeSeconds: number };
+  /**
+   * Rate limit of a public read, or `false` to exempt the route. Default: on for routes with
+   * `publicCache`, off for other reads.
+   */
+  publicReadLimit?: PublicReadLimitOptions | false;
   handler: (args: HandlerArgs<P, Q, B, A, H>) => Promise<HandlerResult<R>> | HandlerResult<R>;
 }
 
@@ -257,6 +273,8 @@ export interface Route {
   binaryResponse?: { mediaTypes: readonly string[]; description?: string };
   /** Set when anonymous responses may be cached for a few seconds (see {@link RouteSpec.publicCache}). */
   publicCache?: { maxAgeSeconds: number };
+  /** Resolved public read limit, or false. */
+  publicReadLimit: PublicReadLimitOptions | false;
   /** Runs the handler with input already parsed by `schemas`. */
   invoke(args: { input: { params: unknown; query: unknown; body: unknown; headers?: unknown }; actor: Actor; services: Services; streamedBody?: StreamedBody }): Promise<unknown>;
 }
@@ -295,7 +313,12 @@ export function defineRoute<
   implied.push('unauthorized');
   if (spec.auth !== 'public') implied.push('forbidden');
   if (spec.auth === 'citizen' || spec.auth === 'signedIn') implied.push('user_blocked');
-  if (rateLimit) implied.push('rate_limited');
+  const publicReadLimit: PublicReadLimitOptions | false =
+    spec.publicReadLimit === false ? false : spec.publicReadLimit ?? (spec.publicCache ? {} : false);
+  if (publicReadLimit && (spec.method !== 'get' || spec.auth !== 'public')) {
+    throw new Error(`route ${spec.method.toUpperCase()} ${spec.path}: publicReadLimit is for public GET routes only`);
+  }
+  if (rateLimit || publicReadLimit) implied.push('rate_limited');
   implied.push('internal_error');
   const schemas: Route['schemas'] = {};
   if (spec.params) schemas.params = spec.params;
@@ -315,6 +338,7 @@ export function defineRoute<
     otherStatuses: [...(spec.otherStatuses ?? [])],
     errors: [...new Set([...(spec.errors ?? []), ...implied])],
     rateLimit,
+    publicReadLimit,
     ...(spec.streamedBody === undefined ? {} : { streamedBody: spec.streamedBody }),
     ...(spec.binaryResponse === undefined ? {} : { binaryResponse: spec.binaryResponse }),
     ...(spec.publicCache === undefined ? {} : { publicCache: spec.publicCache }),

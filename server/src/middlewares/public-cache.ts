@@ -5,7 +5,10 @@
  *
  * - Only requests without an `Authorization` header are served from or stored in the cache (a
  *   signed-in reader may get personal fields, e.g. "my response" on a consultation).
- * - Only 200 responses are stored, as the exact bytes sent, keyed by path and query string.
+ * - Only 200 responses are stored, as the exact bytes sent, keyed by the route and its validated
+ *   input (`keyOf`, see {@link canonicalKey}): unknown query parameters are dropped, defaults
+ *   applied and parameters put in one order before the key is made, so `?junk=<n>` or a reordered
+ *   query never makes a new entry.
  * - Entries live `ttlMs` (a few seconds: new content shows up at most that late) and the cache
  *   holds at most `maxEntries` responses of at most `maxBodyBytes` each, evicting the oldest.
  * - When an entry expires, the first reader rebuilds it and readers arriving meanwhile get the
@@ -13,7 +16,7 @@
  * - Per instance by design: every instance fills its own from the database, so nothing another
  *   instance needs lives only here.
  */
-import type { AppMiddleware } from '../lib/http';
+import type { AppContext, AppMiddleware } from '../lib/http';
 
 interface Entry {
   expiresAt: number;
@@ -29,6 +32,27 @@ export interface PublicCacheOptions {
   maxBodyBytes?: number;
   /** Monotonic milliseconds (default `performance.now`), injectable for tests. */
   now?: () => number;
+}
+
+/** JSON with object keys sorted at every level: one text per value, whatever the order it was built in. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * The cache key of a request to `route` (its declared path) with its validated, normalised params
+ * and query (as `validate` leaves them: unknown parameters dropped, values trimmed and coerced,
+ * defaults applied).
+ */
+export function canonicalKey(route: string, input: { params: unknown; query: unknown }): string {
+  return `${route} ${stableJson({ params: input.params, query: input.query })}`;
 }
 
 /** One cache shared by the public routes of an app instance. */
@@ -48,15 +72,18 @@ export class PublicResponseCache {
     return this.entries.size;
   }
 
-  /** The middleware for one route; `ttlMs` ≤ 0 turns caching off for it. */
-  middleware(ttlMs: number): AppMiddleware {
+  /**
+   * The middleware for one route; `ttlMs` ≤ 0 turns caching off for it. `keyOf` names the entry of
+   * a request; it runs after validation (see router.ts), so it reads the validated input.
+   */
+  middleware(ttlMs: number, keyOf: (ctx: AppContext) => string): AppMiddleware {
     const maxAge = Math.floor(ttlMs / 1000);
     return async (ctx, next) => {
       if (ttlMs <= 0 || ctx.get('authorization')) {
         await next();
         return;
       }
-      const key = `${ctx.path}?${ctx.querystring}`;
+      const key = keyOf(ctx);
       const hit = this.entries.get(key);
       const now = this.now();
       // Fresh, or expired less than a lifetime ago while one request rebuilds it: readers arriving

@@ -74,6 +74,22 @@ export interface LetterFollowUpDoc {
   at: Date;
 }
 
+/**
+ * The texts the public sees (公开前审核), confirmed by the office; the original fields are never
+ * changed by it. `rounds` is how many replies it covers: a later reply shows only once confirmed.
+ */
+export interface LetterPublicVersionDoc {
+  subject: string;
+  content: string;
+  reply: string;
+  /** Present when the confirmed version covers a follow-up and its reply. */
+  followUp?: { content: string; reply: string };
+  rounds: number;
+  confirmedAt: Date;
+  confirmedBy: string;
+  confirmedByUsername: string;
+}
+
 export interface LetterDoc {
   _id: Types.ObjectId;
   /** `XX20261123-0007`: unique, shown to the writer. */
@@ -113,6 +129,8 @@ export interface LetterDoc {
   repliedAt: Date | null;
   ratings: LetterRatingDoc[];
   followUp?: LetterFollowUpDoc;
+  /** Absent until the office confirms the public version (never null, like `draft`). */
+  publicVersion?: LetterPublicVersionDoc;
   timeline: LetterEventDoc[];
   /** sha256 of category, subject and content: finds repeated submissions. */
   contentHash: string;
@@ -200,6 +218,21 @@ export const letterSchema = new Schema<LetterDoc>(
     repliedAt: { type: Date, default: null },
     ratings: { type: [ratingSchema], default: [] },
     followUp: { type: new Schema<LetterFollowUpDoc>({ content: String, at: Date }, { _id: false }) },
+    publicVersion: {
+      type: new Schema<LetterPublicVersionDoc>(
+        {
+          subject: { type: String, required: true },
+          content: { type: String, required: true },
+          reply: { type: String, required: true },
+          followUp: { type: new Schema({ content: String, reply: String }, { _id: false }) },
+          rounds: { type: Number, required: true },
+          confirmedAt: { type: Date, required: true },
+          confirmedBy: { type: String, required: true },
+          confirmedByUsername: { type: String, required: true },
+        },
+        { _id: false },
+      ),
+    },
     timeline: { type: [eventSchema], default: [] },
     contentHash: { type: String, required: true },
     idempotencyKey: { type: String },

@@ -2,9 +2,8 @@
  * Letters as each audience sees them:
  * - the writer: everything about their own letter, the timeline without staff names or
  *   internal notes;
- * - the public: replied letters with names, phone numbers, ID numbers and addresses masked,
- *   inside the free text too (the writer's own contact name wherever it appears), and no contact
- *   fields, openids or ids of people;
+ * - the public: replied letters as the office confirmed their public version (masked, edited where
+ *   needed; see letter-public-version.ts), and no contact fields, openids or ids of people;
  * - staff: rows with the current deadline, and the full letter with personal data (audited by
  *   the service).
  * Overdue flags and working days left are computed here from the request's `now`.
@@ -20,17 +19,18 @@ import {
   type LetterCitizenView,
   type LetterCreated,
   type LetterEventType,
+  type LetterPublicVersionView,
   type LetterPublicView,
   type LetterReplyView,
   type LetterSettingsView,
   type LetterTimelineEntryView,
 } from '../../../../shared/letters';
 import { STAFF_ROLE_LABELS } from '../../../../shared/staff';
-import { maskFreeText } from '../../lib/masking';
 import type { LetterDoc, LetterEventDoc, LetterReplyDoc } from './letter.model';
 import { presentDeadline } from '../../lib/deadline-view';
 import { currentDeadline, currentStep, isOverdue, workingDaysLeft } from './letter-deadlines';
-import { FOLLOW_UP_MAX_SCORE, type LetterDetail, type LetterSettingsState } from './letter.service';
+import { FOLLOW_UP_MAX_SCORE, type LetterDetail, type LetterPublicVersionRecord, type LetterSettingsState } from './letter.service';
+import { confirmedTexts, currentPublicTexts, originalTexts, publicVersionState } from './letter-public-version';
 
 /** Steps whose note the writer may read (their own words, or the reason given to them). */
 const NOTES_FOR_WRITER: readonly LetterEventType[] = ['rejected', 'rated', 'follow_up'];
@@ -62,8 +62,8 @@ function adminTimelineEntry(e: LetterEventDoc): LetterAdminTimelineEntryView {
   return { ...timelineEntry(e, true), actorRole: e.actorRole, actorId: e.actorId };
 }
 
-function reply(r: LetterReplyDoc, mask?: (s: string) => string): LetterReplyView {
-  return { round: r.round, content: mask ? mask(r.content) : r.content, departmentName: r.departmentName, sentAt: iso(r.sentAt) };
+function reply(r: LetterReplyDoc): LetterReplyView {
+  return { round: r.round, content: r.content, departmentName: r.departmentName, sentAt: iso(r.sentAt) };
 }
 
 const deadlines = (l: LetterDoc) => ({ accept: presentDeadline(l.acceptDeadline), reply: presentDeadline(l.replyDeadline) });
@@ -142,22 +142,46 @@ export function presentCitizenLetter({ letter: l, now, attachments }: LetterDeta
   };
 }
 
-/** A letter in the public list: masked free text, no contact fields, no ids of people. */
+/**
+ * A letter in the public list: only the texts the office confirmed (公开前审核), never the stored
+ * originals; dates and departments from the letter; no contact fields, no ids of people. Replies
+ * beyond the confirmed version's rounds are left out until it is confirmed again.
+ */
 export function presentPublicLetter(l: LetterDoc): LetterPublicView {
-  const known = l.contactName ? [l.contactName] : [];
-  const mask = (s: string) => maskFreeText(s, known);
+  const texts = confirmedTexts(l);
+  // Callers list only letters with a confirmed version; an empty text is the safe fallback.
+  const rounds = l.publicVersion?.rounds ?? 0;
+  const replyText = (round: number) => (round === 1 ? texts?.reply : texts?.followUp?.reply) ?? '';
+  const replies = l.replies
+    .filter((r) => r.round <= rounds && (r.round === 1 || texts?.followUp))
+    .map((r) => ({ round: r.round, content: replyText(r.round), departmentName: r.departmentName, sentAt: iso(r.sentAt) }));
   return {
     id: l._id.toHexString(),
     trackingNo: l.trackingNo,
     category: l.category,
     categoryName: l.categoryName,
-    subject: mask(l.subject),
-    content: mask(l.content),
+    subject: texts?.subject ?? '',
+    content: texts?.content ?? '',
     departmentName: l.departmentName,
     submittedAt: iso(l.submittedAt),
-    repliedAt: iso(l.repliedAt ?? l.submittedAt),
-    replies: l.replies.map((r) => reply(r, mask)),
-    followUp: l.followUp ? { content: mask(l.followUp.content), at: iso(l.followUp.at) } : null,
+    repliedAt: iso(replies.length > 0 ? new Date(replies[replies.length - 1].sentAt) : (l.repliedAt ?? l.submittedAt)),
+    replies,
+    followUp: texts?.followUp && l.followUp ? { content: texts.followUp.content, at: iso(l.followUp.at) } : null,
+  };
+}
+
+/** The public version for the office: public texts beside the originals, and who confirmed them. */
+export function presentPublicVersion({ letter: l, listed }: LetterPublicVersionRecord): LetterPublicVersionView {
+  const pv = l.publicVersion;
+  return {
+    letterId: l._id.toHexString(),
+    trackingNo: l.trackingNo,
+    ...currentPublicTexts(l),
+    state: publicVersionState(l),
+    original: originalTexts(l),
+    confirmedAt: pv ? iso(pv.confirmedAt) : null,
+    confirmedBy: pv ? { id: pv.confirmedBy, username: pv.confirmedByUsername } : null,
+    listed,
   };
 }
 
@@ -196,6 +220,7 @@ export function presentAdminRow(l: LetterDoc, now: Date): LetterAdminRow {
     overdue: isOverdue(l, now),
     publicConsent: l.publicConsent,
     followUp: Boolean(l.followUp),
+    publicVersionState: l.publicConsent && (l.status === 'replied' || l.status === 'rated') ? publicVersionState(l) : null,
   };
 }
 

@@ -20,6 +20,8 @@ import {
   LetterMineQuerySchema,
   LetterPublicPageSchema,
   LetterPublicQuerySchema,
+  LetterPublicVersionInputSchema,
+  LetterPublicVersionViewSchema,
   LetterPublicViewSchema,
   LetterRatingSchema,
   LetterReasonSchema,
@@ -37,6 +39,7 @@ import {
   presentCreatedLetter,
   presentMyLetterRow,
   presentPublicLetter,
+  presentPublicVersion,
   presentSettings,
 } from './letter.presenter';
 
@@ -92,10 +95,14 @@ export const letterRoutes = defineRouteModule({
     defineRoute({
       method: 'get',
       path: '/api/letters/public',
-      summary: 'Replied letters published with their writers’ consent (personal data masked)',
-      description: '`q` matches subject and content literally. Empty when public listing is switched off.',
+      summary: 'Replied letters published with their writers’ consent, as the office confirmed them (personal data masked)',
+      description:
+        '`q` matches the confirmed public subject and content literally (never the stored originals). Empty when public ' +
+        'listing is switched off.',
       auth: 'public',
       publicCache: { maxAgeSeconds: 5 },
+      // Searches miss the micro-cache and scan: a tighter per-IP bucket on top of the read limit.
+      publicReadLimit: { searchParams: ['q'] },
       query: LetterPublicQuerySchema,
       response: LetterPublicPageSchema,
       handler: async ({ actor, input, services }) => {
@@ -296,6 +303,35 @@ export const adminLetterRoutes = defineRouteModule({
         const r = await services.letters.sendReply(actor, input.params.id);
         return presentAdminRow(r.letter, r.now);
       },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/admin/letters/:id/public-version',
+      summary: 'The public version to confirm before the letter is listed (公开前审核, 办公室)',
+      description:
+        'The confirmed public texts, else the masked proposal (for an outdated version, the confirmed texts plus a proposal ' +
+        'for the new round), beside the originals, with who confirmed them and when. Reading the originals is audited.',
+      auth: staffAuth('office'),
+      params: IdParams,
+      response: LetterPublicVersionViewSchema,
+      errors: ['not_found'],
+      handler: async ({ actor, input, services }) => presentPublicVersion(await services.letters.getPublicVersion(actor, input.params.id)),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/admin/letters/:id/public-version',
+      summary: 'Confirm the public version, edited or not; only confirmed texts are listed (公开前审核, 办公室)',
+      description:
+        'The letter must be replied (or rated) and its writer must have consented (409 `invalid_state`, `details.reason` ' +
+        '`no_public_consent`). `followUp` is required exactly when the letter has a follow-up. The originals are never changed. ' +
+        'A reply sent later shows publicly only once the version is confirmed again.',
+      auth: staffAuth('office'),
+      params: IdParams,
+      body: LetterPublicVersionInputSchema,
+      response: LetterPublicVersionViewSchema,
+      errors: ['not_found', 'invalid_state'],
+      handler: async ({ actor, input, services }) =>
+        presentPublicVersion(await services.letters.confirmPublicVersion(actor, input.params.id, input.body)),
     }),
   ],
 });

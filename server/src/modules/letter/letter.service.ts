@@ -29,6 +29,7 @@ import {
   type LetterMineQuery,
   type LetterPublicQuery,
   type LetterPublicReview,
+  type LetterPublicVersionInput,
   type LetterSettings,
   type LetterStatus,
 } from '../../../../shared/letters';
@@ -40,7 +41,8 @@ import { afterCursorFilter, decodeCursor, pageOf } from '../../lib/cursor';
 import { AppError, conflict, invalidState, isAppError, notFound, validationError } from '../../lib/errors';
 import { isDuplicateKeyError } from '../../lib/mongo-errors';
 import type { ServiceDeps } from '../../services';
-import type { LetterDoc, LetterEventDoc, LetterLockDoc, LetterSettingsDoc } from './letter.model';
+import type { LetterDoc, LetterEventDoc, LetterLockDoc, LetterPublicVersionDoc, LetterSettingsDoc } from './letter.model';
+import { maskedTexts, originalTexts } from './letter-public-version';
 import { freshDeadline } from '../../lib/deadline-view';
 import { acceptedNotification, rejectedNotification, repliedNotification, type LetterNotification } from './letter-notifications';
 import { computeFigures, type LetterMonthlyFigures } from './letter-stats';
@@ -72,14 +74,15 @@ const PUBLIC_PROJECTION: Record<string, 1> = {
   trackingNo: 1,
   category: 1,
   categoryName: 1,
-  subject: 1,
-  content: 1,
-  contactName: 1,
   departmentName: 1,
   submittedAt: 1,
   repliedAt: 1,
-  replies: 1,
-  followUp: 1,
+  // Dates and departments of the replies and the follow-up; their texts come from publicVersion.
+  'replies.round': 1,
+  'replies.departmentName': 1,
+  'replies.sentAt': 1,
+  'followUp.at': 1,
+  publicVersion: 1,
 };
 /** A rating at or below this is dissatisfied and allows the one follow-up. */
 export const FOLLOW_UP_MAX_SCORE = 2;
@@ -103,6 +106,12 @@ export interface LetterRecord {
 /** A letter with its attachments. */
 export interface LetterDetail extends LetterRecord {
   attachments: LetterAttachment[];
+}
+
+/** A letter's public version as the office reviews it, and whether the letter is listed now. */
+export interface LetterPublicVersionRecord {
+  letter: LetterDoc;
+  listed: boolean;
 }
 
 /** A page of letters. */
@@ -164,6 +173,19 @@ export interface LetterService {
   returnDraft(actor: StaffActor, id: string, reason: string): Promise<LetterRecord>;
   /** Office: approved → replied; the writer gets an inbox entry and a `letter_replied` message. */
   sendReply(actor: StaffActor, id: string): Promise<LetterRecord>;
+
+  /**
+   * Office: the public version to confirm (confirmed texts, else the masked proposal) beside the
+   * originals. Reading the originals is audited as `letter.read_personal_data`. @throws not_found
+   */
+  getPublicVersion(actor: StaffActor, id: string): Promise<LetterPublicVersionRecord>;
+  /**
+   * Office: confirms the public texts, edited or not (公开前审核); only then is the letter listed.
+   * The originals are not changed. Audited as `letter.public_version_confirm`.
+   * @throws not_found, invalid_state (not replied, no consent, or changed meanwhile),
+   *   validation_error (follow-up texts given for a letter without one, or missing for one with one)
+   */
+  confirmPublicVersion(actor: StaffActor, id: string, input: LetterPublicVersionInput): Promise<LetterPublicVersionRecord>;
 
   // ---- settings ----
   /** The settings in force (defaults until an admin saves them); read per request. */
@@ -705,11 +727,16 @@ export function createLetterService({ models, db, clock, logger, services, confi
     return { $or: fields.map((f) => ({ [f]: pattern })) };
   };
 
+  /** Listed letters: replied, consented, not held by content review, and a confirmed public version. */
   const publicFilter = (): Record<string, unknown> => ({
     status: { $in: PUBLIC_STATUSES },
     publicConsent: true,
     publicReview: { $in: PUBLIC_REVIEW_OK },
+    'publicVersion.confirmedAt': { $exists: true },
   });
+
+  const isListed = (l: LetterDoc, settings: LetterSettings): boolean =>
+    settings.publicListing && PUBLIC_STATUSES.includes(l.status) && l.publicConsent && PUBLIC_REVIEW_OK.includes(l.publicReview) && l.publicVersion !== undefined;
 
   /** Last day counted by `dueWithin = n`: due dates before the (n+1)-th working day from today. */
   const dueWithinLimit = (at: Date, n: number): Date => new Date(addWorkingDays(at, n + 1).dueAt.getTime() - 86_400_000);
@@ -760,7 +787,8 @@ export function createLetterService({ models, db, clock, logger, services, confi
       if (!settings.publicListing) return { letters: [], nextCursor: null, now: now() };
       const filters: Record<string, unknown>[] = [publicFilter()];
       if (query.category) filters.push({ category: query.category });
-      if (query.q) filters.push(textFilter(query.q, ['subject', 'content']));
+      // Only the confirmed public texts are searched: the stored originals hold what masking hides.
+      if (query.q) filters.push(textFilter(query.q, ['publicVersion.subject', 'publicVersion.content']));
       return listPage(filters, query, 'repliedAt', PUBLIC_PROJECTION);
     },
 
@@ -787,6 +815,14 @@ export function createLetterService({ models, db, clock, logger, services, confi
       if (query.overdue === false) filters.push({ openDueAt: { $ne: null, $gte: at } });
       if (query.dueWithin !== undefined) filters.push({ openDueAt: { $ne: null, $lte: dueWithinLimit(at, query.dueWithin) } });
       if (query.q) filters.push(textFilter(query.q, ['trackingNo', 'subject', 'content']));
+      if (query.publicVersion === 'pending') {
+        // Never confirmed, or confirmed before the second reply (a letter has at most two rounds).
+        filters.push({
+          status: { $in: PUBLIC_STATUSES },
+          publicConsent: true,
+          $or: [{ publicVersion: { $exists: false } }, { 'replies.1': { $exists: true }, 'publicVersion.rounds': { $lt: 2 } }],
+        });
+      }
       const page = await listPage(filters, query, 'submittedAt');
       return { ...page, now: at };
     },
@@ -802,6 +838,77 @@ export function createLetterService({ models, db, clock, logger, services, confi
         details: { trackingNo: letter.trackingNo, fields: ['contactName', 'contactPhone', 'content'] },
       });
       return detail(letter, now());
+    },
+
+    async getPublicVersion(actor, id) {
+      const letter = await loadForStaff(actor, id);
+      await services.audit.recordAudit({
+        actor,
+        action: 'letter.read_personal_data',
+        targetType: 'letter',
+        targetId: letter._id,
+        details: { trackingNo: letter.trackingNo, fields: ['subject', 'content', 'replies', 'followUp'], purpose: 'public_version' },
+      });
+      return { letter, listed: isListed(letter, (await getSettings()).settings) };
+    },
+
+    async confirmPublicVersion(actor, id, input) {
+      const before = await loadForStaff(actor, id);
+      if (!PUBLIC_STATUSES.includes(before.status)) throw invalidState({ status: before.status });
+      if (!before.publicConsent) throw invalidState({ status: before.status, reason: 'no_public_consent' });
+      const original = originalTexts(before);
+      if (original.followUp && !input.followUp) {
+        throw validationError([{ in: 'body', path: 'followUp', message: '该信件有追问，请同时确认追问及其答复的公开文本' }]);
+      }
+      if (!original.followUp && input.followUp) {
+        throw validationError([{ in: 'body', path: 'followUp', message: '该信件没有追问，不能填写追问的公开文本' }]);
+      }
+      const at = now();
+      const version: LetterPublicVersionDoc = {
+        subject: input.subject,
+        content: input.content,
+        reply: input.reply,
+        ...(input.followUp ? { followUp: { content: input.followUp.content, reply: input.followUp.reply } } : {}),
+        rounds: before.replies.length,
+        confirmedAt: at,
+        confirmedBy: actor.staffId,
+        confirmedByUsername: actor.username,
+      };
+      const proposal = maskedTexts(before);
+      const updated = await db.connection.transaction(async (session) => {
+        // Conditional on the replies read: a reply sent meanwhile must be seen before it is confirmed.
+        const doc = await models.Letter.findOneAndUpdate(
+          { _id: before._id, status: { $in: PUBLIC_STATUSES }, repliedAt: before.repliedAt },
+          { $set: { publicVersion: version } },
+          { session, returnDocument: 'after' },
+        ).lean<LetterDoc>();
+        if (!doc) return null;
+        await services.audit.recordAudit({
+          actor,
+          action: 'letter.public_version_confirm',
+          targetType: 'letter',
+          targetId: before._id,
+          details: {
+            trackingNo: before.trackingNo,
+            rounds: version.rounds,
+            reconfirmed: before.publicVersion !== undefined,
+            // Which texts differ from the masked proposal: the office's own edits.
+            edited: {
+              subject: input.subject !== proposal.subject,
+              content: input.content !== proposal.content,
+              reply: input.reply !== proposal.reply,
+              followUp: Boolean(input.followUp && proposal.followUp && (input.followUp.content !== proposal.followUp.content || input.followUp.reply !== proposal.followUp.reply)),
+            },
+          },
+          session,
+        });
+        return doc;
+      });
+      if (!updated) {
+        const current = await loadForStaff(actor, id);
+        throw invalidState({ status: current.status });
+      }
+      return { letter: updated, listed: isListed(updated, (await getSettings()).settings) };
     },
 
     acceptLetter: (actor, id) =>

@@ -27,12 +27,20 @@ export interface RateLimitService {
   consume(bucket: string, counters: readonly RateLimitCounter[], windowSeconds: number): Promise<void>;
   /** Applies a route's limits to an actor: per account (citizen or staff) and per IP. */
   checkRequest(actor: Actor, options: RateLimitOptions): Promise<void>;
+  /**
+   * Counts one public read from `ip` (bucket `public_read`), and a search also in `public_search`.
+   * @throws rate_limited with `retryAfter`.
+   */
+  checkPublicRead(ip: string, options: { search: boolean }): Promise<void>;
   /** Deletes windows that have ended; returns how many. */
   sweepExpired(): Promise<number>;
 }
 
 /** The bucket shared by write routes that do not name their own. */
 export const DEFAULT_BUCKET = 'write';
+/** Buckets of public reads and public searches (ADR 091). */
+const PUBLIC_READ_BUCKET = 'public_read';
+const PUBLIC_SEARCH_BUCKET = 'public_search';
 
 export function createRateLimitService({ models, config, clock }: ServiceDeps): RateLimitService {
   const windows = models.RateLimitWindow.collection as unknown as mongo.Collection<RateLimitWindowDoc>;
@@ -71,6 +79,15 @@ export function createRateLimitService({ models, config, clock }: ServiceDeps): 
       if (actor.kind === 'citizen') counters.push({ subject: `user:${actor.userId}`, limit: perUser });
       if (actor.kind === 'staff') counters.push({ subject: `staff:${actor.staffId}`, limit: perUser });
       await service.consume(options.bucket ?? DEFAULT_BUCKET, counters, options.windowSeconds ?? config.rateLimit.windowSeconds);
+    },
+
+    async checkPublicRead(ip, { search }) {
+      const { windowSeconds, publicReadPerIp, publicSearchPerIp } = config.rateLimit;
+      const subject = `ip:${ip}`;
+      await Promise.all([
+        service.consume(PUBLIC_READ_BUCKET, [{ subject, limit: publicReadPerIp }], windowSeconds),
+        ...(search ? [service.consume(PUBLIC_SEARCH_BUCKET, [{ subject, limit: publicSearchPerIp }], windowSeconds)] : []),
+      ]);
     },
 
     async sweepExpired() {

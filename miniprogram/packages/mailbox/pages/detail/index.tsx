@@ -29,7 +29,7 @@ import './index.scss';
 const PUBLIC_STATE_TEXT: Record<LetterCitizenView['publicState'], string> = {
   not_requested: '您未同意公开：本信件仅您本人和办理人员可见。',
   pending_review: '您已同意公开：内容审核中，审核通过并答复后在“公开信件”中展示，个人信息会被隐去。',
-  listed_when_replied: '您已同意公开：答复后在“公开信件”中展示，姓名、电话、证件号码、地址等个人信息会被隐去。',
+  listed_when_replied: '您已同意公开：答复后经工作人员核对公开内容，在“公开信件”中展示，姓名、电话、证件号码、地址等个人信息会被隐去。',
   not_public: '经审核，本信件不适合公开，仅您本人和办理人员可见。',
 };
 
