@@ -213,6 +213,51 @@ describe('POST /api/uploads', () => {
     expect((await send('filename="../../etc/passwd"')).body.filename).toBe('passwd.png');
     expect((await send(`filename="x.png"; filename*=UTF-8''%E6%8A%A5%E5%91%8A.gif`)).body.filename).toBe('报告.png');
   });
+
+  it('removes control, bidi and zero-width characters from the stored and served file name', async () => {
+    const token = await t.citizenToken('uploader-bidi');
+    const send = (filenameParam: string) =>
+      request(t.app)
+        .post('/api/uploads')
+        .set(auth(token))
+        .set('Content-Type', 'multipart/form-data; boundary=B0undary')
+        .send(
+          Buffer.concat([
+            Buffer.from(`--B0undary\r\nContent-Disposition: form-data; name="file"; ${filenameParam}\r\n\r\n`, 'utf8'),
+            pngBytes(),
+            Buffer.from('\r\n--B0undary--\r\n'),
+          ]),
+        );
+    const invisible = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u2028\u2029]/u;
+    const cases: [string, string][] = [
+      // Displayed as "gnpgnp.exe" with the right-to-left override kept.
+      ['filename="gnp\u202eexe.png"', 'gnpexe.png'],
+      ['filename="\u2066报告\u2069\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u2067\u2068.png"', '报告.png'],
+      ['filename="zero\u200bwidth\u200cjoin\u200d\u2060\ufeffed.png"', 'zerowidthjoined.png'],
+      // Percent-encoded control characters (C0, DEL, C1) and separators arrive decoded.
+      [`filename*=UTF-8''a%01b%1Fc%7Fd%C2%85e%C2%9Ff%E2%80%A8g%E2%80%A9.png`, 'abcdefg.png'],
+      // A hidden dot or separator cannot smuggle in a path or a hidden name.
+      ['filename="..\u202e/\u200b.png"', 'file.png'],
+    ];
+    for (const [param, expected] of cases) {
+      const res = await send(param);
+      expect({ param, status: res.status, filename: res.body.filename }).toEqual({ param, status: 201, filename: expected });
+      const doc = await stored(res.body.id);
+      expect(doc!.filename).toBe(expected);
+      const download = await binary(request(t.app).get(`/api/uploads/${res.body.id}`).set(auth(token)));
+      expect(download.status).toBe(200);
+      expect(decodeURIComponent(String(download.headers['content-disposition']))).not.toMatch(invisible);
+    }
+
+    // A name stored before the fix is served without its invisible characters.
+    const old = await send('filename="old.png"');
+    await t.models.UploadFile.updateOne({ _id: new Types.ObjectId(old.body.id as string) }, { $set: { filename: 'gnp\u202eexe.png' } });
+    const download = await binary(request(t.app).get(`/api/uploads/${old.body.id}`).set(auth(token)));
+    expect(download.headers['content-disposition']).toBe(`inline; filename="gnpexe.png"; filename*=UTF-8''gnpexe.png`);
+    const owner = { type: 'claimprobe', id: 'bidi-legacy' };
+    await t.services.uploads.claimForAttachment(await actorOf(t, token), [old.body.id], owner);
+    expect((await t.services.uploads.listForOwner(owner)).map((i) => i.filename)).toEqual(['gnpexe.png']);
+  });
 });
 
 describe('GET /api/uploads/:id', () => {

@@ -23,6 +23,7 @@ import { sniffFileType } from '../../lib/file-type';
 import { MultipartError, multipartBoundary, parseMultipart } from '../../lib/multipart';
 import type { StreamedBody } from '../../lib/route';
 import type { ServiceDeps } from '../../services';
+import { cleanFilename, visibleFilename } from './upload.filename';
 import type { UploadFileDoc, UploadOwnerDoc, UploaderDoc } from './upload.model';
 
 /** An uploaded file as features see it. */
@@ -107,30 +108,9 @@ export const UNATTACHED_UPLOAD_TTL_MS = 24 * 3600_000;
 export const UPLOAD_BUCKET = 'uploads';
 /** Bytes needed to recognise every accepted type (WebP: 12). */
 const SNIFF_BYTES = 16;
-const FILENAME_BASE_MAX = 80;
 
 function kindOf(contentType: UploadContentType): UploadKind {
   return contentType === 'application/pdf' ? 'pdf' : 'image';
-}
-
-/**
- * A file name safe to store and send back: no path, no control or reserved characters, at most
- * 80 characters before the extension, and the extension of the sniffed type (a PNG named
- * `scan.pdf` becomes `scan.png`).
- */
-export function cleanFilename(raw: string | null, ext: string): string {
-  const name = (raw ?? '')
-    .replace(/^.*[\\/]/, '')
-    .replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '')
-    .trim();
-  const dot = name.lastIndexOf('.');
-  const base = [...(dot >= 0 ? name.slice(0, dot) : name)]
-    .slice(0, FILENAME_BASE_MAX)
-    .join('')
-    .trim()
-    // No hidden names (`.htaccess`) and no dot before the extension we add.
-    .replace(/^\.+|\.+$/g, '');
-  return `${base || 'file'}.${ext}`;
 }
 
 function uploaderOf(actor: Actor): UploaderDoc | null {
@@ -154,7 +134,8 @@ export function toUploadInfo(doc: UploadFileDoc): UploadInfo {
     contentType: doc.metadata.contentType,
     kind: doc.metadata.kind,
     size: doc.length,
-    filename: doc.filename,
+    // Names stored before invisible characters were removed on upload are cleaned on the way out.
+    filename: visibleFilename(doc.filename),
     uploadedAt: doc.metadata.uploadedAt,
   };
 }
