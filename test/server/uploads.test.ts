@@ -2,6 +2,8 @@
  * Uploads: multipart streaming into GridFS, type sniffing, size limit, the access matrix,
  * attachment claims and the expiry sweep — through HTTP and the stored GridFS documents.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { Types } from 'mongoose';
 import { runBackgroundTask } from '../../server/src/lib/background';
@@ -12,6 +14,7 @@ import { auth, captureLogger, createTestApp, type TestApp } from '../support/app
 import {
   actorOf,
   citizenOf,
+  eventually,
   exeBytes,
   gifBytes,
   htmlBytes,
@@ -177,6 +180,92 @@ describe('POST /api/uploads', () => {
     expect(cut.status).toBe(400);
     expect(cut.body.error.details[0]).toMatchObject({ path: 'file', message: '上传内容格式错误，请重新上传' });
     expect(await t.models.UploadChunk.countDocuments()).toBe(chunksBefore);
+  });
+
+  it('refuses malformed forms and forms over the part, field and size limits, storing nothing', async () => {
+    const token = await t.citizenToken('uploader-limits');
+    const post = (content: Buffer | string, contentType = 'multipart/form-data; boundary=B0undary') =>
+      request(t.app).post('/api/uploads').set(auth(token)).set('Content-Type', contentType).send(Buffer.from(content));
+    const part = (disposition: string, content: Buffer | string, extra = '') =>
+      Buffer.concat([Buffer.from(`--B0undary\r\nContent-Disposition: form-data; ${disposition}\r\n${extra}\r\n`), Buffer.from(content), Buffer.from('\r\n')]);
+    const form = (...parts: Buffer[]) => Buffer.concat([...parts, Buffer.from('--B0undary--\r\n')]);
+    const filePart = part('name="file"; filename="a.png"', pngBytes());
+    const fields = (n: number) => Array.from({ length: n }, (_, i) => part(`name="f${i}"`, 'v'));
+    const filesBefore = await t.models.UploadFile.countDocuments();
+    const chunksBefore = await t.models.UploadChunk.countDocuments();
+
+    // Up to 9 fields besides the file are fine (Taro's formData).
+    expect((await post(form(...fields(9), filePart))).status).toBe(201);
+    const malformed = { code: 'validation_error', details: [{ in: 'body', path: 'file', message: '上传内容格式错误，请重新上传' }] };
+    const cases: [string, Buffer, number, object][] = [
+      ['too many fields', form(...fields(10), filePart), 400, malformed],
+      ['too many parts', form(...fields(9), filePart, part('name="extra"; filename="x.png"', 'x')), 400, malformed],
+      ['too many files', form(filePart, part('name="a"; filename="a.png"', 'a'), part('name="b"; filename="b.png"', 'b')), 400, malformed],
+      ['oversized field', form(part('name="note"', 'x'.repeat(16 * 1024 + 1)), filePart), 400, malformed],
+      ['part without a name', form(part('filename="a.png"', pngBytes()), filePart), 400, malformed],
+      ['malformed part header', form(Buffer.from('--B0undary\r\nContent-Disposition form-data\r\n\r\nx\r\n'), filePart), 400, malformed],
+      ['no closing boundary', Buffer.concat([filePart, Buffer.from('--B0und')]), 400, malformed],
+      ['no boundary in the body', Buffer.from('just bytes'), 400, malformed],
+      ['empty body', Buffer.alloc(0), 400, malformed],
+    ];
+    for (const [what, content, status, error] of cases) {
+      const res = await post(content);
+      expect({ what, status: res.status, error: res.body.error }).toEqual({ what, status, error: expect.objectContaining(error) });
+    }
+    // No boundary parameter: not a form we can read at all.
+    const noBoundary = await post(form(filePart), 'multipart/form-data');
+    expect(noBoundary.status).toBe(415);
+    expect(noBoundary.body.error).toMatchObject({ code: 'unsupported_media_type', details: { expected: 'multipart/form-data' } });
+    expect((await post(form(filePart), 'application/x-www-form-urlencoded')).status).toBe(415);
+
+    expect(await t.models.UploadFile.countDocuments()).toBe(filesBefore + 1);
+    expect(await t.models.UploadChunk.countDocuments()).toBe(chunksBefore + 1);
+  });
+
+  it('refuses a chunked body over UPLOAD_BODY_LIMIT_BYTES while it arrives and stores nothing', async () => {
+    const small = await createTestApp({
+      env: { ...PLATFORM_TEST_ENV, UPLOAD_MAX_BYTES: '200000', UPLOAD_BODY_LIMIT_BYTES: '200000' },
+      database: t.db,
+    });
+    try {
+      const token = await small.citizenToken('uploader-chunked');
+      const chunksBefore = await small.models.UploadChunk.countDocuments();
+      // No Content-Length: the limit can only be enforced as bytes arrive. The file alone is
+      // within UPLOAD_MAX_BYTES; the fields before it push the body over the body limit.
+      const body = Buffer.concat([
+        ...Array.from({ length: 9 }, (_, i) => Buffer.from(`--B0undary\r\nContent-Disposition: form-data; name="f${i}"\r\n\r\n${'v'.repeat(16 * 1024)}\r\n`)),
+        Buffer.from('--B0undary\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n'),
+        pngBytes(199_000),
+        Buffer.from('\r\n--B0undary--\r\n'),
+      ]);
+      await new Promise<void>((resolve) => small.app.listen(0, '127.0.0.1', resolve));
+      const { port } = small.app.address() as AddressInfo;
+      const outcome = await new Promise<{ status: number } | { error: string }>((resolve) => {
+        const req = http.request({
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/api/uploads',
+          headers: { ...auth(token), 'Content-Type': 'multipart/form-data; boundary=B0undary' },
+        });
+        req.on('response', (res) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0 });
+        });
+        req.on('error', (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
+        // Written in pieces without a length: Node sends them chunked.
+        for (let i = 0; i < body.length; i += 16 * 1024) req.write(body.subarray(i, i + 16 * 1024));
+        req.end();
+      });
+      // The server stops reading at the limit: the client sees 413 or, still sending, a reset.
+      expect([{ status: 413 }, { error: 'ECONNRESET' }, { error: 'EPIPE' }]).toContainEqual(outcome);
+      // Nothing half-written is left behind.
+      await eventually(async () => (await small.models.UploadChunk.countDocuments()) === chunksBefore, 'chunks of the refused upload removed');
+    } finally {
+      small.app.closeAllConnections();
+      await new Promise((resolve) => small.app.close(resolve));
+      await small.close();
+    }
   });
 
   it('ignores other form fields (Taro.uploadFile formData) and keeps a Chinese file name', async () => {
