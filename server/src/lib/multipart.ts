@@ -73,7 +73,7 @@ export interface MultipartLimits {
 }
 
 /** True when `contentType` is `multipart/form-data` (whatever its parameters). */
-export function isMultipartFormData(contentType: string | undefined): boolean {
+function isMultipartFormData(contentType: string | undefined): boolean {
   return (contentType ?? '').split(';')[0].trim().toLowerCase() === 'multipart/form-data';
 }
 
@@ -96,13 +96,13 @@ function createParser(contentType: string, limits: MultipartLimits): Busboy {
       // Paths are removed by the caller's own name cleaning, which knows both separators.
       preservePath: true,
       limits: {
-        // One over each count: busboy reports a limit when a part beyond it arrives, except for
-        // parts, where it reports reaching the limit; we count parts ourselves (see below).
+        // busboy reports `fields` and `files` when one more arrives, but `parts`, `fieldSize` and
+        // `fileSize` when the limit is reached: those get one more, so exactly the limit passes.
+        // Parts are also counted below, to refuse the one too many as soon as it starts.
         parts: limits.maxParts + 1,
         fields: limits.maxFields,
         files: limits.maxFiles,
         fieldSize: limits.maxFieldBytes + 1,
-        // busboy reports reaching the limit, so a file of exactly maxFileBytes would look truncated.
         fileSize: limits.maxFileBytes + 1,
       },
     });
