@@ -53,6 +53,13 @@ export function gracefulStop(server: http.Server): GracefulStop {
   let accepted = 0;
   // The response to the last request received on each connection, until it is finished.
   const latest = new Map<net.Socket, http.ServerResponse>();
+  // Responses this module told to close their connection (and may tell otherwise again).
+  const closing = new WeakSet<http.ServerResponse>();
+  const closeAfter = (res: http.ServerResponse) => {
+    if (res.headersSent || !res.shouldKeepAlive) return;
+    res.shouldKeepAlive = false;
+    closing.add(res);
+  };
   let stopping = false;
   // Set once the listener is closed and the idle connections are gone.
   let draining = false;
@@ -71,8 +78,11 @@ export function gracefulStop(server: http.Server): GracefulStop {
     const previous = latest.get(socket);
     // A pipelined request arrived after an earlier one was told to close the connection: the
     // earlier one must keep it open for this one, which closes it instead.
-    if (stopping && previous && !previous.headersSent) previous.shouldKeepAlive = true;
-    if (stopping) res.shouldKeepAlive = false;
+    if (previous && closing.has(previous) && !previous.headersSent) {
+      previous.shouldKeepAlive = true;
+      closing.delete(previous);
+    }
+    if (stopping) closeAfter(res);
     latest.set(socket, res);
     res.once('finish', () => {
       if (latest.get(socket) === res) latest.delete(socket);
@@ -95,7 +105,7 @@ export function gracefulStop(server: http.Server): GracefulStop {
   return {
     async stop(graceMs) {
       stopping = true;
-      for (const res of latest.values()) if (!res.headersSent) res.shouldKeepAlive = false;
+      for (const res of latest.values()) closeAfter(res);
       await acceptWaiting();
       const closed = new Promise<void>((resolve) => {
         // net.Server's close: stop listening only. http.Server's would also destroy the idle
