@@ -268,6 +268,35 @@ describe('POST /api/uploads', () => {
     }
   });
 
+  it('removes the chunks of an upload the client abandons half-way, and keeps serving', async () => {
+    const token = await t.citizenToken('uploader-abort');
+    const chunksBefore = await t.models.UploadChunk.countDocuments();
+    const server = http.createServer(t.app.listeners('request')[0] as http.RequestListener);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const req = http.request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/api/uploads',
+        // Announces more than it sends.
+        headers: { ...auth(token), 'Content-Type': 'multipart/form-data; boundary=B0undary', 'Content-Length': '2000000' },
+      });
+      req.on('error', () => undefined);
+      req.write(Buffer.from('--B0undary\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n'));
+      // Over one GridFS chunk (255 KiB), so chunks are written before the client goes away.
+      req.write(pngBytes(600_000));
+      await eventually(async () => (await t.models.UploadChunk.countDocuments()) > chunksBefore, 'the first chunks stored');
+      req.destroy();
+      await eventually(async () => (await t.models.UploadChunk.countDocuments()) === chunksBefore, 'chunks of the abandoned upload removed');
+      expect((await upload(t, token, pngBytes(), 'after.png')).status).toBe(201);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('ignores other form fields (Taro.uploadFile formData) and keeps a Chinese file name', async () => {
     const token = await t.citizenToken('uploader-fields');
     const res = await request(t.app)
