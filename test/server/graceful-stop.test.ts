@@ -1,17 +1,20 @@
 /**
- * SIGTERM on the real server process (`tsx server/src/main.ts` on the embedded database): every
+ * SIGTERM on the real server process (as `npm start` runs it, on the embedded database): every
  * request whose bytes reached the server before the signal is answered in full — on keep-alive
  * connections that were idle a moment before and on connections still waiting to be accepted —
- * and every acknowledged letter is stored after a restart.
+ * and every acknowledged letter is stored after a restart. Deterministic by construction, not by
+ * timing: the signal is sent only once every request has been written to its socket ('finish'),
+ * so the bytes are in the server's receive buffers when it arrives, and each letter submission
+ * takes real time (fsynced writes), so they are still in flight while the server stops.
  *
- * Deterministic by construction, not by timing: the signal is sent only once every request has
- * been written to its socket ('finish'), so the bytes are in the server's receive buffers when
- * the signal arrives, and each letter submission takes real time (fsynced writes), so they are
- * still in flight while the server stops.
+ * The second part drives lib/graceful-stop.ts on a plain HTTP server over raw connections:
+ * requests written in the same tick as the stop, pipelined requests, and the deadline.
  */
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
+import { gracefulStop } from '../../server/src/lib/graceful-stop';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
 
 const tmpRoot = path.resolve(__dirname, '../../tmp');
@@ -155,4 +158,83 @@ describe('graceful stop (server/src/main.ts)', () => {
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
   }, 120_000);
+});
+
+describe('gracefulStop (lib/graceful-stop.ts) on a plain HTTP server', () => {
+  /** A server whose answers to `/hold` wait until the test releases them. */
+  async function holdingServer() {
+    const held: (() => void)[] = [];
+    let received = 0;
+    const server = http.createServer((req, res) => {
+      received += 1;
+      const answer = () => res.end(`answer ${req.url}`);
+      if (req.url === '/hold') held.push(answer);
+      else answer();
+    });
+    const stopper = gracefulStop(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { server, stopper, port: (server.address() as AddressInfo).port, held, received: () => received };
+  }
+
+  /** Everything a raw connection receives until the server closes it. */
+  function readAll(socket: net.Socket): Promise<{ text: string; error?: string }> {
+    return new Promise((resolve) => {
+      let text = '';
+      socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
+      socket.on('error', (err: NodeJS.ErrnoException) => resolve({ text, error: err.code }));
+      socket.on('close', () => resolve({ text }));
+    });
+  }
+
+  const connect = (port: number) =>
+    new Promise<net.Socket>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => resolve(socket));
+    });
+  const write = (socket: net.Socket, text: string) => new Promise<void>((resolve) => socket.write(text, () => resolve()));
+  const get = (url: string) => `GET ${url} HTTP/1.1\r\nHost: test\r\n\r\n`;
+  const statuses = (text: string) => [...text.matchAll(/HTTP\/1\.1 (\d+)[^]*?Connection: ([a-z-]+)/gi)].map((m) => `${m[1]} ${m[2]}`);
+
+  it('answers requests written just before the stop on an idle keep-alive connection and on new ones', async () => {
+    const { stopper, port } = await holdingServer();
+    // A keep-alive connection that has served one request and is idle.
+    const idle = await connect(port);
+    const idleRead = readAll(idle);
+    await write(idle, get('/first'));
+    await new Promise((resolve) => idle.once('data', resolve));
+    // In the same tick as the stop (the server cannot read anything in between): the idle
+    // connection's next request, and new connections with theirs.
+    idle.write(get('/second'));
+    const fresh = Array.from({ length: 20 }, () => net.connect(port, '127.0.0.1'));
+    const freshRead = fresh.map(readAll);
+    for (const socket of fresh) socket.write(get('/fresh'));
+    expect(await stopper.stop(5_000)).toEqual({ destroyed: 0 });
+
+    expect(statuses((await idleRead).text)).toEqual(['200 keep-alive', '200 close']);
+    for (const read of await Promise.all(freshRead)) expect({ ...read, text: statuses(read.text) }).toEqual({ text: ['200 close'] });
+  });
+
+  it('answers pipelined requests in full: only the last one received closes the connection', async () => {
+    const { stopper, port, held, received } = await holdingServer();
+    const socket = await connect(port);
+    const read = readAll(socket);
+    await write(socket, get('/hold') + get('/hold'));
+    while (received() < 2) await new Promise((resolve) => setImmediate(resolve));
+    const stopped = stopper.stop(5_000);
+    // The stop waits for the held requests.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    held.splice(0).forEach((answer) => answer());
+    expect(await stopped).toEqual({ destroyed: 0 });
+    const { text, error } = await read;
+    expect(error).toBeUndefined();
+    expect(statuses(text)).toEqual(['200 keep-alive', '200 close']);
+  });
+
+  it('closes the connections of requests still running at the deadline', async () => {
+    const { stopper, port } = await holdingServer();
+    const socket = await connect(port);
+    const read = readAll(socket);
+    await write(socket, get('/hold'));
+    expect(await stopper.stop(100)).toEqual({ destroyed: 1 });
+    expect((await read).text).toBe('');
+  });
 });
