@@ -2,10 +2,11 @@
  * Builds the Koa application from its dependencies, without listening: main.ts serves it, tests
  * hand it to supertest. Middleware order (outermost first):
  *
- *   request id → request log → error handler → JSON body → router
- *                                                           └ per route: auth → rate limit → validate → handler
+ *   security headers → request id → request log → error handler → JSON body → router
+ *                                                                              └ per route: auth → rate limit → validate → handler
  *
- * The request id comes first so every log line and every response (errors included) carries it;
+ * Security headers are outermost so every response gets them, and see the final Content-Type.
+ * The request id comes next so every log line and every response (errors included) carries it;
  * the request log wraps the error handler so it sees the final status.
  */
 import { randomBytes } from 'node:crypto';
@@ -26,6 +27,7 @@ import { jsonBody } from './middlewares/body-parser';
 import { errorHandler } from './middlewares/error-handler';
 import { requestId } from './middlewares/request-id';
 import { requestLog } from './middlewares/request-log';
+import { securityHeaders } from './middlewares/security-headers';
 import { createModels, type Models } from './models';
 import { createOpenApiRoutes } from './modules/openapi/openapi.routes';
 import { buildRouter } from './router';
@@ -113,6 +115,7 @@ export function createApp(deps: AppDeps): App {
 
   const koa = new Koa<AppState>({ proxy: config.trustProxy > 0, maxIpsCount: config.trustProxy });
   const router = buildRouter(routeModules, { services, logger, checkDeclaredErrors: config.env !== 'production', publicCacheSeconds: config.publicCacheSeconds });
+  koa.use(securityHeaders());
   koa.use(requestId(logger));
   koa.use(requestLog());
   koa.use(errorHandler());

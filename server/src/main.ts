@@ -1,23 +1,27 @@
 /**
  * Starts the BFF: config → logger → database → indexes → calendar → first admin → listen →
  * background tasks (unless BACKGROUND_TASKS=off).
- * Stops gracefully on SIGINT/SIGTERM: stop accepting connections and scheduling background runs,
- * let in-flight requests and runs finish (up to a deadline), then close the database and the
- * embedded server.
+ * Stops gracefully on SIGINT/SIGTERM: stop scheduling background runs; answer every request that
+ * has reached the server (with `Connection: close`), stop accepting connections and close the idle
+ * ones (lib/graceful-stop.ts); once the requests are answered (or at SHUTDOWN_GRACE_MS), let the
+ * background runs finish, then close the database and the embedded server. The whole stop is
+ * bounded by SHUTDOWN_LIMIT_MS.
  */
 import http from 'node:http';
-import type { Socket } from 'node:net';
 import { createApp } from './app';
 import { createBackgroundTasks } from './background-tasks';
 import { ConfigError, loadConfig, type Config } from './config';
 import { initCalendar, toCstDate } from './lib/calendar';
 import { startBackgroundTasks, type BackgroundRunner } from './lib/background';
 import { connectDatabase, type Database } from './lib/db';
+import { gracefulStop } from './lib/graceful-stop';
 import { createLogger, type Logger } from './lib/logger';
 import { ensureIndexes } from './models';
 
 /** How long in-flight requests get to finish after a shutdown signal. */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** The whole stop (requests, background runs, database); past it the process exits with 1. */
+const SHUTDOWN_LIMIT_MS = 30_000;
 /** How often expired rate-limit windows and login throttles are deleted. */
 const SWEEP_INTERVAL_MS = 5 * 60_000;
 
@@ -81,11 +85,7 @@ async function main(): Promise<void> {
   sweep.unref();
 
   const server = http.createServer(app.callback());
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
+  const requests = gracefulStop(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -106,27 +106,30 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+    logger.info({ signal }, 'shutting down: answering the requests received, no new connections');
+    const limit = setTimeout(() => {
+      logger.error({ limitMs: SHUTDOWN_LIMIT_MS }, 'the shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS);
+    limit.unref();
     clearInterval(sweep);
     // No new runs from now on; runs in progress finish before the database closes.
     const backgroundStopped = background ? background.stop() : Promise.resolve();
-    // Idle keep-alive connections would hold close() open; requests in flight keep theirs.
-    server.closeIdleConnections();
-    const deadline = setTimeout(() => {
-      logger.warn({ open: sockets.size }, 'requests still running at the shutdown deadline; closing their connections');
-      for (const s of sockets) s.destroy();
-    }, SHUTDOWN_GRACE_MS);
-    deadline.unref();
-    server.close(() => {
-      clearTimeout(deadline);
-      backgroundStopped
-        .then(() => db.close())
-        .then(() => logger.info('stopped'))
-        .catch((err: unknown) => {
-          logger.error({ err }, 'closing the database failed');
-          process.exitCode = 1;
-        });
-    });
+    requests
+      .stop(SHUTDOWN_GRACE_MS)
+      .then(({ destroyed }) => {
+        if (destroyed > 0) logger.warn({ destroyed }, 'requests still running at the shutdown deadline; closed their connections');
+        return backgroundStopped;
+      })
+      .then(() => db.close())
+      .then(() => {
+        clearTimeout(limit);
+        logger.info('stopped');
+      })
+      .catch((err: unknown) => {
+        logger.error({ err }, 'stopping failed');
+        process.exitCode = 1;
+      });
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));

@@ -2,6 +2,8 @@
  * Uploads: multipart streaming into GridFS, type sniffing, size limit, the access matrix,
  * attachment claims and the expiry sweep — through HTTP and the stored GridFS documents.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { Types } from 'mongoose';
 import { runBackgroundTask } from '../../server/src/lib/background';
@@ -12,6 +14,7 @@ import { auth, captureLogger, createTestApp, type TestApp } from '../support/app
 import {
   actorOf,
   citizenOf,
+  eventually,
   exeBytes,
   gifBytes,
   htmlBytes,
@@ -179,6 +182,121 @@ describe('POST /api/uploads', () => {
     expect(await t.models.UploadChunk.countDocuments()).toBe(chunksBefore);
   });
 
+  it('refuses malformed forms and forms over the part, field and size limits, storing nothing', async () => {
+    const token = await t.citizenToken('uploader-limits');
+    const post = (content: Buffer | string, contentType = 'multipart/form-data; boundary=B0undary') =>
+      request(t.app).post('/api/uploads').set(auth(token)).set('Content-Type', contentType).send(Buffer.from(content));
+    const part = (disposition: string, content: Buffer | string, extra = '') =>
+      Buffer.concat([Buffer.from(`--B0undary\r\nContent-Disposition: form-data; ${disposition}\r\n${extra}\r\n`), Buffer.from(content), Buffer.from('\r\n')]);
+    const form = (...parts: Buffer[]) => Buffer.concat([...parts, Buffer.from('--B0undary--\r\n')]);
+    const filePart = part('name="file"; filename="a.png"', pngBytes());
+    const fields = (n: number) => Array.from({ length: n }, (_, i) => part(`name="f${i}"`, 'v'));
+    const filesBefore = await t.models.UploadFile.countDocuments();
+    const chunksBefore = await t.models.UploadChunk.countDocuments();
+
+    // Up to 9 fields besides the file are fine (Taro's formData).
+    expect((await post(form(...fields(9), filePart))).status).toBe(201);
+    const malformed = { code: 'validation_error', details: [{ in: 'body', path: 'file', message: '上传内容格式错误，请重新上传' }] };
+    const cases: [string, Buffer, number, object][] = [
+      ['too many fields', form(...fields(10), filePart), 400, malformed],
+      ['too many parts', form(...fields(9), filePart, part('name="extra"; filename="x.png"', 'x')), 400, malformed],
+      ['too many files', form(filePart, part('name="a"; filename="a.png"', 'a'), part('name="b"; filename="b.png"', 'b')), 400, malformed],
+      ['oversized field', form(part('name="note"', 'x'.repeat(16 * 1024 + 1)), filePart), 400, malformed],
+      ['part without a name', form(part('filename="a.png"', pngBytes()), filePart), 400, malformed],
+      ['malformed part header', form(Buffer.from('--B0undary\r\nContent-Disposition form-data\r\n\r\nx\r\n'), filePart), 400, malformed],
+      ['no closing boundary', Buffer.concat([filePart, Buffer.from('--B0und')]), 400, malformed],
+      ['no boundary in the body', Buffer.from('just bytes'), 400, malformed],
+      ['empty body', Buffer.alloc(0), 400, malformed],
+    ];
+    for (const [what, content, status, error] of cases) {
+      const res = await post(content);
+      expect({ what, status: res.status, error: res.body.error }).toEqual({ what, status, error: expect.objectContaining(error) });
+    }
+    // No boundary parameter: not a form we can read at all.
+    const noBoundary = await post(form(filePart), 'multipart/form-data');
+    expect(noBoundary.status).toBe(415);
+    expect(noBoundary.body.error).toMatchObject({ code: 'unsupported_media_type', details: { expected: 'multipart/form-data' } });
+    expect((await post(form(filePart), 'application/x-www-form-urlencoded')).status).toBe(415);
+
+    expect(await t.models.UploadFile.countDocuments()).toBe(filesBefore + 1);
+    expect(await t.models.UploadChunk.countDocuments()).toBe(chunksBefore + 1);
+  });
+
+  it('refuses a chunked body over UPLOAD_BODY_LIMIT_BYTES while it arrives and stores nothing', async () => {
+    const small = await createTestApp({
+      env: { ...PLATFORM_TEST_ENV, UPLOAD_MAX_BYTES: '200000', UPLOAD_BODY_LIMIT_BYTES: '200000' },
+      database: t.db,
+    });
+    try {
+      const token = await small.citizenToken('uploader-chunked');
+      const chunksBefore = await small.models.UploadChunk.countDocuments();
+      // No Content-Length: the limit can only be enforced as bytes arrive. The file alone is
+      // within UPLOAD_MAX_BYTES; the fields before it push the body over the body limit.
+      const body = Buffer.concat([
+        ...Array.from({ length: 9 }, (_, i) => Buffer.from(`--B0undary\r\nContent-Disposition: form-data; name="f${i}"\r\n\r\n${'v'.repeat(16 * 1024)}\r\n`)),
+        Buffer.from('--B0undary\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n'),
+        pngBytes(199_000),
+        Buffer.from('\r\n--B0undary--\r\n'),
+      ]);
+      await new Promise<void>((resolve) => small.app.listen(0, '127.0.0.1', resolve));
+      const { port } = small.app.address() as AddressInfo;
+      const outcome = await new Promise<{ status: number } | { error: string }>((resolve) => {
+        const req = http.request({
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/api/uploads',
+          headers: { ...auth(token), 'Content-Type': 'multipart/form-data; boundary=B0undary' },
+        });
+        req.on('response', (res) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0 });
+        });
+        req.on('error', (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
+        // Written in pieces without a length: Node sends them chunked.
+        for (let i = 0; i < body.length; i += 16 * 1024) req.write(body.subarray(i, i + 16 * 1024));
+        req.end();
+      });
+      // The server stops reading at the limit: the client sees 413 or, still sending, a reset.
+      expect([{ status: 413 }, { error: 'ECONNRESET' }, { error: 'EPIPE' }]).toContainEqual(outcome);
+      // Nothing half-written is left behind.
+      await eventually(async () => (await small.models.UploadChunk.countDocuments()) === chunksBefore, 'chunks of the refused upload removed');
+    } finally {
+      small.app.closeAllConnections();
+      await new Promise((resolve) => small.app.close(resolve));
+      await small.close();
+    }
+  });
+
+  it('removes the chunks of an upload the client abandons half-way, and keeps serving', async () => {
+    const token = await t.citizenToken('uploader-abort');
+    const chunksBefore = await t.models.UploadChunk.countDocuments();
+    const server = http.createServer(t.app.listeners('request')[0] as http.RequestListener);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const req = http.request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/api/uploads',
+        // Announces more than it sends.
+        headers: { ...auth(token), 'Content-Type': 'multipart/form-data; boundary=B0undary', 'Content-Length': '2000000' },
+      });
+      req.on('error', () => undefined);
+      req.write(Buffer.from('--B0undary\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n'));
+      // Over one GridFS chunk (255 KiB), so chunks are written before the client goes away.
+      req.write(pngBytes(600_000));
+      await eventually(async () => (await t.models.UploadChunk.countDocuments()) > chunksBefore, 'the first chunks stored');
+      req.destroy();
+      await eventually(async () => (await t.models.UploadChunk.countDocuments()) === chunksBefore, 'chunks of the abandoned upload removed');
+      expect((await upload(t, token, pngBytes(), 'after.png')).status).toBe(201);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('ignores other form fields (Taro.uploadFile formData) and keeps a Chinese file name', async () => {
     const token = await t.citizenToken('uploader-fields');
     const res = await request(t.app)
@@ -212,6 +330,51 @@ describe('POST /api/uploads', () => {
     expect((await send('filename=".png"')).body.filename).toBe('file.png');
     expect((await send('filename="../../etc/passwd"')).body.filename).toBe('passwd.png');
     expect((await send(`filename="x.png"; filename*=UTF-8''%E6%8A%A5%E5%91%8A.gif`)).body.filename).toBe('报告.png');
+  });
+
+  it('removes control, bidi and zero-width characters from the stored and served file name', async () => {
+    const token = await t.citizenToken('uploader-bidi');
+    const send = (filenameParam: string) =>
+      request(t.app)
+        .post('/api/uploads')
+        .set(auth(token))
+        .set('Content-Type', 'multipart/form-data; boundary=B0undary')
+        .send(
+          Buffer.concat([
+            Buffer.from(`--B0undary\r\nContent-Disposition: form-data; name="file"; ${filenameParam}\r\n\r\n`, 'utf8'),
+            pngBytes(),
+            Buffer.from('\r\n--B0undary--\r\n'),
+          ]),
+        );
+    const invisible = /[\p{Cc}\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u2028\u2029]/u;
+    const cases: [string, string][] = [
+      // Displayed as "gnpgnp.exe" with the right-to-left override kept.
+      ['filename="gnp\u202eexe.png"', 'gnpexe.png'],
+      ['filename="\u2066报告\u2069\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u2067\u2068.png"', '报告.png'],
+      ['filename="zero\u200bwidth\u200cjoin\u200d\u2060\ufeffed.png"', 'zerowidthjoined.png'],
+      // Percent-encoded control characters (C0, DEL, C1) and separators arrive decoded.
+      [`filename*=UTF-8''a%01b%1Fc%7Fd%C2%85e%C2%9Ff%E2%80%A8g%E2%80%A9.png`, 'abcdefg.png'],
+      // A hidden dot or separator cannot smuggle in a path or a hidden name.
+      ['filename="..\u202e/\u200b.png"', 'file.png'],
+    ];
+    for (const [param, expected] of cases) {
+      const res = await send(param);
+      expect({ param, status: res.status, filename: res.body.filename }).toEqual({ param, status: 201, filename: expected });
+      const doc = await stored(res.body.id);
+      expect(doc!.filename).toBe(expected);
+      const download = await binary(request(t.app).get(`/api/uploads/${res.body.id}`).set(auth(token)));
+      expect(download.status).toBe(200);
+      expect(decodeURIComponent(String(download.headers['content-disposition']))).not.toMatch(invisible);
+    }
+
+    // A name stored before the fix is served without its invisible characters.
+    const old = await send('filename="old.png"');
+    await t.models.UploadFile.updateOne({ _id: new Types.ObjectId(old.body.id as string) }, { $set: { filename: 'gnp\u202eexe.png' } });
+    const download = await binary(request(t.app).get(`/api/uploads/${old.body.id}`).set(auth(token)));
+    expect(download.headers['content-disposition']).toBe(`inline; filename="gnpexe.png"; filename*=UTF-8''gnpexe.png`);
+    const owner = { type: 'claimprobe', id: 'bidi-legacy' };
+    await t.services.uploads.claimForAttachment(await actorOf(t, token), [old.body.id], owner);
+    expect((await t.services.uploads.listForOwner(owner)).map((i) => i.filename)).toEqual(['gnpexe.png']);
   });
 });
 

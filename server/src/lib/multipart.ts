@@ -1,213 +1,253 @@
 /**
- * A small streaming `multipart/form-data` parser (RFC 7578) for uploads, on Node's built-ins.
- * It reads the request body chunk by chunk and yields events as it goes, so a file part is
- * passed on without ever holding the whole file in memory: a part's bytes are yielded as soon
- * as they cannot be the start of the next boundary (everything but the last
- * `boundary length + 3` bytes of what has arrived).
+ * `multipart/form-data` bodies (RFC 7578) read with busboy, as an async sequence of parts with
+ * limits, so the upload service never holds a whole file in memory and never sees busboy's
+ * events:
  *
  * ```ts
- * for await (const ev of parseMultipart(req, boundary)) {
- *   if (ev.type === 'part') …        // headers of the next part
- *   else if (ev.type === 'data') …   // a slice of its body (never mutated later)
- *   else …                           // 'partEnd'
+ * for await (const part of readMultipart(req, contentType, limits)) {
+ *   if (part.kind === 'field') …                          // a small text field, read whole
+ *   else for await (const chunk of part.content) …       // a file, streamed with backpressure
  * }
  * ```
  *
- * Malformed bodies (no boundary, truncated, oversized part headers) throw a
- * {@link MultipartError}; the caller maps it to a 400.
+ * A file's content not read by the time the next part is asked for is skipped. Every failure is
+ * a {@link MultipartError} with a `reason` (malformed or truncated body, a limit exceeded), except
+ * the source's own errors (the client went away), which pass through unchanged. Stopping early
+ * (an error, or the caller leaving the loop) stops parsing and discards the rest of the body, up
+ * to `maxBodyBytes`, so the answer reaches a client that is still sending.
  */
+import type { Readable } from 'node:stream';
+import busboy, { type Busboy } from 'busboy';
 
-/** One event of the parse. */
-export type MultipartEvent =
+/** One part of the form. */
+export type MultipartPart =
+  | { kind: 'field'; name: string; value: string }
   | {
-      type: 'part';
+      kind: 'file';
       /** The form field name (`name="file"`). */
       name: string;
-      /** The client's file name, decoded (RFC 5987 `filename*` preferred); null for plain fields. */
+      /** The client's file name, decoded (RFC 5987 `filename*` preferred); null when absent. */
       filename: string | null;
-      /** The part's declared Content-Type (informational only: never trusted for file types). */
-      contentType: string | null;
-    }
-  | { type: 'data'; chunk: Buffer }
-  | { type: 'partEnd' };
+      /** The part's declared type (informational only: never trusted for file types). */
+      mimeType: string;
+      /** The file's bytes as they arrive; read once. */
+      content: AsyncIterable<Buffer>;
+    };
 
-/** The body is not well-formed multipart. */
+/** Why a body was refused. */
+export type MultipartFailure =
+  | 'not_multipart'
+  | 'malformed'
+  | 'too_many_parts'
+  | 'too_many_fields'
+  | 'too_many_files'
+  | 'field_too_large'
+  | 'file_too_large'
+  | 'body_too_large';
+
+/** The body is not an acceptable multipart form. */
 export class MultipartError extends Error {
   override readonly name = 'MultipartError';
+  constructor(
+    readonly reason: MultipartFailure,
+    message: string = reason,
+  ) {
+    super(message);
+  }
 }
 
-/** Limits of {@link parseMultipart}. */
+/** Limits of {@link readMultipart}; every one is enforced while reading. */
 export interface MultipartLimits {
-  /** Bytes of one part's header block. Default 8 KiB. */
-  maxHeaderBytes?: number;
-  /** Number of parts. Default 10. */
-  maxParts?: number;
+  /** Parts (fields and files together). */
+  maxParts: number;
+  /** Text fields. */
+  maxFields: number;
+  /** Bytes of one text field's value. */
+  maxFieldBytes: number;
+  /** File parts. */
+  maxFiles: number;
+  /** Bytes of one file (exactly this many is accepted). */
+  maxFileBytes: number;
+  /** Bytes of the whole body as it arrives (chunked bodies announce no length). */
+  maxBodyBytes: number;
+}
+
+/** True when `contentType` is `multipart/form-data` (whatever its parameters). */
+function isMultipartFormData(contentType: string | undefined): boolean {
+  return (contentType ?? '').split(';')[0].trim().toLowerCase() === 'multipart/form-data';
 }
 
 /**
- * The boundary of a `multipart/form-data` Content-Type, or null when the type is another one or
- * the boundary is missing or invalid (1–70 characters, RFC 2046).
+ * WHATWG multipart/form-data: browsers and mini-program clients percent-encode `"`, CR and LF in a
+ * quoted file name instead of backslash-escaping them (a Windows path keeps its backslashes).
  */
-export function multipartBoundary(contentType: string | undefined): string | null {
-  if (!contentType) return null;
-  const [type, ...params] = contentType.split(';');
-  if (type.trim().toLowerCase() !== 'multipart/form-data') return null;
-  for (const param of params) {
-    const eq = param.indexOf('=');
-    if (eq < 0) continue;
-    if (param.slice(0, eq).trim().toLowerCase() !== 'boundary') continue;
-    let value = param.slice(eq + 1).trim();
-    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
-    return value.length >= 1 && value.length <= 70 ? value : null;
-  }
-  return null;
+function unescapeFilename(name: string | undefined): string | null {
+  if (name === undefined) return null;
+  return name.replace(/%22/gi, '"').replace(/%0D/gi, '\r').replace(/%0A/gi, '\n');
 }
 
-const CRLF = Buffer.from('\r\n');
-const HEADER_END = Buffer.from('\r\n\r\n');
-
-/**
- * Splits `; a=b; c="d"` parameters. Quoted values are taken literally: browsers and mini-program
- * clients do not backslash-escape (a Windows path keeps its backslashes) but percent-encode `"`,
- * CR and LF (WHATWG multipart/form-data), which is undone here.
- */
-function headerParams(value: string): Map<string, string> {
-  const params = new Map<string, string>();
-  const re = /;\s*([^\s=;]+)\s*=\s*(?:"([^"]*)"|([^;]*))/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(value)) !== null) {
-    const raw = m[2] !== undefined ? m[2].replace(/%22/gi, '"').replace(/%0D/gi, '\r').replace(/%0A/gi, '\n') : (m[3] ?? '').trim();
-    params.set(m[1].toLowerCase(), raw);
-  }
-  return params;
-}
-
-/** RFC 5987 `UTF-8''%E6%96%87` → 文; null when malformed or not UTF-8. */
-function decodeExtValue(value: string): string | null {
-  const m = /^([A-Za-z0-9!#$&+^`{}~-]+)'[^']*'(.*)$/.exec(value);
-  if (!m || m[1].toLowerCase() !== 'utf-8') return null;
+function createParser(contentType: string, limits: MultipartLimits): Busboy {
+  if (!isMultipartFormData(contentType)) throw new MultipartError('not_multipart', 'not multipart/form-data');
   try {
-    return decodeURIComponent(m[2]);
-  } catch {
-    return null;
+    return busboy({
+      headers: { 'content-type': contentType },
+      // UTF-8 file names sent raw inside the quoted filename (browsers, WeChat); busboy's default is latin1.
+      defParamCharset: 'utf8',
+      // Paths are removed by the caller's own name cleaning, which knows both separators.
+      preservePath: true,
+      limits: {
+        // busboy reports `fields` and `files` when one more arrives, but `parts`, `fieldSize` and
+        // `fileSize` when the limit is reached: those get one more, so exactly the limit passes.
+        // Parts are also counted below, to refuse the one too many as soon as it starts.
+        parts: limits.maxParts + 1,
+        fields: limits.maxFields,
+        files: limits.maxFiles,
+        fieldSize: limits.maxFieldBytes + 1,
+        fileSize: limits.maxFileBytes + 1,
+      },
+    });
+  } catch (err) {
+    // A missing boundary, or a type busboy does not parse.
+    throw new MultipartError('not_multipart', (err as Error).message);
   }
-}
-
-function parsePartHeaders(block: Buffer): Extract<MultipartEvent, { type: 'part' }> {
-  const headers = new Map<string, string>();
-  // Browsers and WeChat send UTF-8 file names raw inside the quoted filename.
-  for (const line of block.toString('utf8').split('\r\n')) {
-    if (line === '') continue;
-    const colon = line.indexOf(':');
-    if (colon <= 0) throw new MultipartError('malformed part header');
-    headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
-  }
-  const disposition = headers.get('content-disposition');
-  if (!disposition || !/^form-data\s*(;|$)/i.test(disposition)) throw new MultipartError('part without Content-Disposition: form-data');
-  const params = headerParams(disposition.slice(disposition.indexOf(';') >= 0 ? disposition.indexOf(';') : disposition.length));
-  const name = params.get('name');
-  if (name === undefined) throw new MultipartError('part without a field name');
-  const extended = params.get('filename*');
-  const filename = (extended !== undefined ? decodeExtValue(extended) : null) ?? params.get('filename') ?? null;
-  return { type: 'part', name, filename, contentType: headers.get('content-type') ?? null };
 }
 
 /**
- * Parses a multipart body from `source`, yielding part headers, body slices and part ends.
- * Stops reading at the closing boundary (the epilogue is ignored).
- * @throws MultipartError when the body is malformed or truncated.
+ * Reads the parts of a multipart body from `source` (the request), enforcing `limits`.
+ * @throws MultipartError `not_multipart` at once when `contentType` is not multipart/form-data
+ *   with a boundary; other reasons while reading (also from a file's `content`).
  */
-export async function* parseMultipart(
-  source: AsyncIterable<Buffer | string>,
-  boundary: string,
-  limits: MultipartLimits = {},
-): AsyncGenerator<MultipartEvent> {
-  const maxHeaderBytes = limits.maxHeaderBytes ?? 8 * 1024;
-  const maxParts = limits.maxParts ?? 10;
-  // Every delimiter, the first included, is searched for as CRLF + "--" + boundary: the body is
-  // prefixed with a CRLF so the first one (which may start the body) matches too.
-  const delimiter = Buffer.from(`\r\n--${boundary}`);
-  const keep = delimiter.length - 1;
-  let buf: Buffer = Buffer.from(CRLF);
-  let state: 'preamble' | 'afterDelimiter' | 'headers' | 'body' | 'done' = 'preamble';
-  let parts = 0;
-  // A function, because TypeScript cannot see that drain() changes `state`.
-  const finished = () => state === 'done';
+export function readMultipart(source: Readable, contentType: string, limits: MultipartLimits): AsyncGenerator<MultipartPart> {
+  // Outside the generator: a wrong type is reported when called, before anything is read.
+  const parser = createParser(contentType, limits);
+  return parts(source, parser, limits);
+}
 
-  function* drain(): Generator<MultipartEvent> {
-    for (;;) {
-      switch (state) {
-        case 'preamble': {
-          const at = buf.indexOf(delimiter);
-          if (at < 0) {
-            // The preamble is ignored; keep only what could be the start of the delimiter.
-            if (buf.length > keep) buf = buf.subarray(buf.length - keep);
-            return;
-          }
-          buf = buf.subarray(at + delimiter.length);
-          state = 'afterDelimiter';
-          break;
-        }
-        case 'afterDelimiter': {
-          if (buf.length < 2) return;
-          if (buf[0] === 0x2d && buf[1] === 0x2d) {
-            state = 'done';
-            return;
-          }
-          const eol = buf.indexOf(CRLF);
-          if (eol < 0) {
-            if (buf.length > 256) throw new MultipartError('malformed boundary line');
-            return;
-          }
-          // Only transport padding (spaces, tabs) may follow a boundary on its line.
-          if (!/^[ \t]*$/.test(buf.subarray(0, eol).toString('latin1'))) throw new MultipartError('malformed boundary line');
-          buf = buf.subarray(eol + 2);
-          state = 'headers';
-          break;
-        }
-        case 'headers': {
-          // A part with no header lines starts right after the boundary line's CRLF.
-          const end = buf[0] === 0x0d && buf[1] === 0x0a ? -2 : buf.indexOf(HEADER_END);
-          if (end === -1) {
-            if (buf.length > maxHeaderBytes) throw new MultipartError('part headers too large');
-            return;
-          }
-          if (end > maxHeaderBytes) throw new MultipartError('part headers too large');
-          parts += 1;
-          if (parts > maxParts) throw new MultipartError('too many parts');
-          const event = parsePartHeaders(end === -2 ? Buffer.alloc(0) : buf.subarray(0, end));
-          buf = buf.subarray(end === -2 ? 2 : end + HEADER_END.length);
-          state = 'body';
-          yield event;
-          break;
-        }
-        case 'body': {
-          const at = buf.indexOf(delimiter);
-          if (at < 0) {
-            if (buf.length > keep) {
-              yield { type: 'data', chunk: buf.subarray(0, buf.length - keep) };
-              buf = buf.subarray(buf.length - keep);
-            }
-            return;
-          }
-          if (at > 0) yield { type: 'data', chunk: buf.subarray(0, at) };
-          yield { type: 'partEnd' };
-          buf = buf.subarray(at + delimiter.length);
-          state = 'afterDelimiter';
-          break;
-        }
-        case 'done':
-          return;
-      }
+async function* parts(source: Readable, parser: Busboy, limits: MultipartLimits): AsyncGenerator<MultipartPart> {
+  const queue: MultipartPart[] = [];
+  // An object rather than `let`s: the events change it while the loop below awaits, which
+  // TypeScript's narrowing of local variables would not see.
+  const state: { failure: Error | null; sourceError: Error | null; closed: boolean; current: Readable | null } = {
+    failure: null,
+    sourceError: null,
+    closed: false,
+    current: null,
+  };
+  let seenParts = 0;
+  let received = 0;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const fail = (err: Error) => {
+    state.failure ??= err;
+    // Destroying the parser also ends the file being read with this error.
+    parser.destroy(state.failure);
+    notify();
+  };
+  /** busboy's own errors are about the body; the source's (client gone) are kept as they are. */
+  const normalise = (err: unknown): Error => {
+    if (err instanceof MultipartError) return err;
+    if (state.sourceError && err === state.sourceError) return state.sourceError;
+    if (state.failure) return state.failure;
+    return new MultipartError('malformed', (err as Error | null)?.message ?? 'malformed multipart body');
+  };
+  /** Counts a part (busboy's own count also includes parts it skips) and checks its name. */
+  const acceptPart = (name: string | undefined): boolean => {
+    seenParts += 1;
+    if (seenParts > limits.maxParts) fail(new MultipartError('too_many_parts', `more than ${limits.maxParts} parts`));
+    // busboy passes a part without a `name` parameter on with an undefined name.
+    else if (typeof name !== 'string') fail(new MultipartError('malformed', 'part without a field name'));
+    else return true;
+    return false;
+  };
+
+  async function* fileContent(stream: Readable): AsyncGenerator<Buffer> {
+    try {
+      for await (const chunk of stream) yield chunk as Buffer;
+    } catch (err) {
+      throw normalise(err);
     }
   }
 
-  for await (const raw of source) {
-    const chunk = typeof raw === 'string' ? Buffer.from(raw, 'latin1') : raw;
-    // Concatenating only with the short unconsumed tail: each byte is copied about once.
-    buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
-    yield* drain();
-    if (finished()) return;
+  parser.on('field', (name, value, info) => {
+    if (!acceptPart(name)) return;
+    if (info.valueTruncated) return fail(new MultipartError('field_too_large', `field "${name}" is over ${limits.maxFieldBytes} bytes`));
+    queue.push({ kind: 'field', name, value });
+    notify();
+  });
+  parser.on('file', (name, stream, info) => {
+    // Errors reach the reader through `content`; without a listener the error of a file nobody
+    // reads (skipped, or refused below) would crash the process.
+    stream.on('error', () => undefined);
+    if (!acceptPart(name)) {
+      stream.resume();
+      return;
+    }
+    stream.on('limit', () => stream.destroy(new MultipartError('file_too_large', `file "${name}" is over ${limits.maxFileBytes} bytes`)));
+    queue.push({ kind: 'file', name, filename: unescapeFilename(info.filename), mimeType: info.mimeType, content: fileContent(stream) });
+    state.current = stream;
+    notify();
+  });
+  parser.on('partsLimit', () => fail(new MultipartError('too_many_parts', `more than ${limits.maxParts} parts`)));
+  parser.on('fieldsLimit', () => fail(new MultipartError('too_many_fields', `more than ${limits.maxFields} fields`)));
+  parser.on('filesLimit', () => fail(new MultipartError('too_many_files', `more than ${limits.maxFiles} files`)));
+  parser.on('error', (err: unknown) => {
+    state.failure ??= normalise(err);
+    notify();
+  });
+  parser.on('close', () => {
+    state.closed = true;
+    notify();
+  });
+
+  const onData = (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > limits.maxBodyBytes) {
+      source.unpipe(parser);
+      fail(new MultipartError('body_too_large', `body over ${limits.maxBodyBytes} bytes`));
+      // Nobody reads the rest: stop receiving it.
+      source.destroy();
+    }
+  };
+  const onSourceError = (err: Error) => {
+    state.sourceError = err;
+    fail(err);
+  };
+  const onAborted = () => onSourceError(Object.assign(new Error('the client aborted the upload'), { code: 'ECONNABORTED' }));
+  source.on('data', onData);
+  source.on('error', onSourceError);
+  source.on('aborted', onAborted);
+  source.pipe(parser);
+
+  try {
+    for (;;) {
+      if (state.failure) throw state.failure;
+      const next = queue.shift();
+      if (next) {
+        yield next;
+        continue;
+      }
+      if (state.closed) return;
+      // The caller asks for the next part without reading the last file: skip that file.
+      const unread: Readable | null = state.current;
+      if (unread && !unread.readableEnded && !unread.destroyed && unread.readableFlowing !== true) unread.resume();
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+  } finally {
+    source.off('error', onSourceError);
+    source.off('aborted', onAborted);
+    if (!source.readableEnded && !source.destroyed) {
+      // Stopped before the end of the body (a failure, or the caller stopped): stop parsing and
+      // discard the rest (still counted, so a client that keeps sending is cut off at
+      // maxBodyBytes), so the answer reaches a client that sends everything before reading.
+      source.unpipe(parser);
+      source.resume();
+    }
+    if (!parser.destroyed) parser.destroy();
   }
-  if (!finished()) throw new MultipartError('body ended before the closing boundary');
 }

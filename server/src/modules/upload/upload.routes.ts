@@ -57,7 +57,6 @@ export const uploadRoutes = defineRouteModule({
           headers: {
             'Cache-Control': 'private',
             'Content-Disposition': inlineDisposition(info.filename),
-            'X-Content-Type-Options': 'nosniff',
           },
         });
       },

@@ -20,9 +20,10 @@ import { UPLOAD_FILE_FIELD } from '../../../../shared/uploads';
 import type { Actor, CitizenActor, StaffActor } from '../../lib/actor';
 import { AppError, notFound, payloadTooLarge, validationError } from '../../lib/errors';
 import { sniffFileType } from '../../lib/file-type';
-import { MultipartError, multipartBoundary, parseMultipart } from '../../lib/multipart';
+import { MultipartError, readMultipart, type MultipartPart } from '../../lib/multipart';
 import type { StreamedBody } from '../../lib/route';
 import type { ServiceDeps } from '../../services';
+import { cleanFilename, visibleFilename } from './upload.filename';
 import type { UploadFileDoc, UploadOwnerDoc, UploaderDoc } from './upload.model';
 
 /** An uploaded file as features see it. */
@@ -107,30 +108,9 @@ export const UNATTACHED_UPLOAD_TTL_MS = 24 * 3600_000;
 export const UPLOAD_BUCKET = 'uploads';
 /** Bytes needed to recognise every accepted type (WebP: 12). */
 const SNIFF_BYTES = 16;
-const FILENAME_BASE_MAX = 80;
 
 function kindOf(contentType: UploadContentType): UploadKind {
   return contentType === 'application/pdf' ? 'pdf' : 'image';
-}
-
-/**
- * A file name safe to store and send back: no path, no control or reserved characters, at most
- * 80 characters before the extension, and the extension of the sniffed type (a PNG named
- * `scan.pdf` becomes `scan.png`).
- */
-export function cleanFilename(raw: string | null, ext: string): string {
-  const name = (raw ?? '')
-    .replace(/^.*[\\/]/, '')
-    .replace(/[\p{Cc}"<>|:*?]/gu, '')
-    .trim();
-  const dot = name.lastIndexOf('.');
-  const base = [...(dot >= 0 ? name.slice(0, dot) : name)]
-    .slice(0, FILENAME_BASE_MAX)
-    .join('')
-    .trim()
-    // No hidden names (`.htaccess`) and no dot before the extension we add.
-    .replace(/^\.+|\.+$/g, '');
-  return `${base || 'file'}.${ext}`;
 }
 
 function uploaderOf(actor: Actor): UploaderDoc | null {
@@ -154,20 +134,17 @@ export function toUploadInfo(doc: UploadFileDoc): UploadInfo {
     contentType: doc.metadata.contentType,
     kind: doc.metadata.kind,
     size: doc.length,
-    filename: doc.filename,
+    // Names stored before invisible characters were removed on upload are cleaned on the way out.
+    filename: visibleFilename(doc.filename),
     uploadedAt: doc.metadata.uploadedAt,
   };
 }
 
-/** Counts bytes as they pass and stops with 413 beyond `limit`. */
-async function* limitBytes(source: AsyncIterable<Buffer>, limit: number): AsyncGenerator<Buffer> {
-  let total = 0;
-  for await (const chunk of source) {
-    total += chunk.length;
-    if (total > limit) throw payloadTooLarge(limit);
-    yield chunk;
-  }
-}
+/**
+ * Limits of an upload form besides the file size: `Taro.uploadFile` sends the file and a few
+ * `formData` fields; a second file is reported as such, more than that is a malformed form.
+ */
+const UPLOAD_FORM_LIMITS = { maxParts: 10, maxFields: 9, maxFieldBytes: 16 * 1024, maxFiles: 2 } as const;
 
 export function createUploadService({ models, config, clock, logger, db, services }: ServiceDeps): UploadService {
   const log = logger.child({ component: 'uploads' });
@@ -184,19 +161,15 @@ export function createUploadService({ models, config, clock, logger, db, service
   };
   const maxBytes = config.limits.uploadMaxBytes;
 
-  /** Writes the file part of a multipart body into GridFS; see receiveUpload. */
-  const store = async (actor: CitizenActor | StaffActor, body: StreamedBody, boundary: string): Promise<UploadInfo> => {
+  /** Writes the file part of a multipart form into GridFS; see receiveUpload. */
+  const store = async (actor: CitizenActor | StaffActor, parts: AsyncGenerator<MultipartPart>, stream: Readable): Promise<UploadInfo> => {
     const uploader = uploaderOf(actor)!;
     let upload: mongo.GridFSBucketWriteStream | null = null;
     let uploadError: unknown = null;
     let finished = false;
     let info: UploadInfo | null = null;
-    let inFile = false;
     let fileParts = 0;
-    let head: Buffer[] = [];
-    let headBytes = 0;
     let size = 0;
-    let clientName: string | null = null;
 
     const write = (chunk: Buffer) =>
       new Promise<void>((resolve, reject) => {
@@ -206,9 +179,7 @@ export function createUploadService({ models, config, clock, logger, db, service
       });
 
     /** Sniffs the buffered first bytes and opens the GridFS stream. */
-    const open = async () => {
-      const first = Buffer.concat(head);
-      head = [];
+    const open = async (first: Buffer, clientName: string | null) => {
       const sniffed = sniffFileType(first);
       if (!sniffed) throw new AppError('unsupported_file_type');
       const now = new Date(clock());
@@ -234,36 +205,33 @@ export function createUploadService({ models, config, clock, logger, db, service
     };
 
     try {
-      const source = limitBytes(body.stream as AsyncIterable<Buffer>, config.limits.uploadBodyBytes);
-      for await (const ev of parseMultipart(source, boundary)) {
-        if (ev.type === 'part') {
-          inFile = ev.name === UPLOAD_FILE_FIELD;
-          if (inFile) {
-            fileParts += 1;
-            if (fileParts > 1) throw validationError([{ in: 'body', path: UPLOAD_FILE_FIELD, message: '一次只能上传一个文件' }]);
-            clientName = ev.filename;
-          }
-        } else if (ev.type === 'data') {
-          // Other form fields (Taro's formData) are ignored.
-          if (!inFile) continue;
-          size += ev.chunk.length;
-          if (size > maxBytes) throw payloadTooLarge(maxBytes);
+      for await (const part of parts) {
+        // Other form fields (Taro's formData) and files sent under other names are ignored.
+        if (part.kind !== 'file' || part.name !== UPLOAD_FILE_FIELD) continue;
+        fileParts += 1;
+        if (fileParts > 1) throw validationError([{ in: 'body', path: UPLOAD_FILE_FIELD, message: '一次只能上传一个文件' }]);
+        let head: Buffer[] = [];
+        let headBytes = 0;
+        // The parser stops the file at UPLOAD_MAX_BYTES (file_too_large below).
+        for await (const chunk of part.content) {
+          size += chunk.length;
           if (upload) {
-            await write(ev.chunk);
+            await write(chunk);
           } else {
-            head.push(ev.chunk);
-            headBytes += ev.chunk.length;
-            if (headBytes >= SNIFF_BYTES) await open();
+            head.push(chunk);
+            headBytes += chunk.length;
+            if (headBytes >= SNIFF_BYTES) {
+              await open(Buffer.concat(head), part.filename);
+              head = [];
+            }
           }
-        } else if (inFile) {
-          if (!upload) await open();
-          inFile = false;
         }
+        if (!upload) await open(Buffer.concat(head), part.filename);
       }
       if (!upload || !info) throw validationError([{ in: 'body', path: UPLOAD_FILE_FIELD, message: '请选择要上传的文件' }]);
-      const stream: mongo.GridFSBucketWriteStream = upload;
+      const gridStream: mongo.GridFSBucketWriteStream = upload;
       await new Promise<void>((resolve, reject) => {
-        stream.end((err?: Error | null) => (err ? reject(err) : resolve()));
+        gridStream.end((err?: Error | null) => (err ? reject(err) : resolve()));
       });
       if (uploadError) throw uploadError;
       finished = true;
@@ -276,11 +244,14 @@ export function createUploadService({ models, config, clock, logger, db, service
         await open.abort().catch((abortErr: unknown) => log.warn({ err: abortErr }, 'could not remove the chunks of an aborted upload'));
       }
       if (err instanceof MultipartError) {
+        if (err.reason === 'file_too_large') throw payloadTooLarge(maxBytes);
+        if (err.reason === 'body_too_large') throw payloadTooLarge(config.limits.uploadBodyBytes);
+        // Malformed or cut short, or too many parts, fields or files.
         throw validationError([{ in: 'body', path: UPLOAD_FILE_FIELD, message: '上传内容格式错误，请重新上传' }]);
       }
       // The client went away mid-upload: nobody reads the answer, but it is not a server error.
       const code = (err as { code?: unknown } | null)?.code;
-      if (!(err instanceof AppError) && (code === 'ECONNRESET' || code === 'ECONNABORTED' || body.stream.destroyed)) {
+      if (!(err instanceof AppError) && (code === 'ECONNRESET' || code === 'ECONNABORTED' || stream.destroyed)) {
         throw validationError([{ in: 'body', path: UPLOAD_FILE_FIELD, message: '上传中断，请重新上传' }]);
       }
       throw err;
@@ -304,11 +275,21 @@ export function createUploadService({ models, config, clock, logger, db, service
 
   return {
     async receiveUpload(actor, body) {
-      const boundary = multipartBoundary(body.contentType);
-      if (!boundary) throw new AppError('unsupported_media_type', { details: { expected: 'multipart/form-data' } });
-      // Refuse at once what announces itself too large; chunked bodies are counted as they arrive.
+      let parts: AsyncGenerator<MultipartPart>;
+      try {
+        parts = readMultipart(body.stream, body.contentType, {
+          ...UPLOAD_FORM_LIMITS,
+          maxFileBytes: maxBytes,
+          maxBodyBytes: config.limits.uploadBodyBytes,
+        });
+      } catch (err) {
+        // Not multipart/form-data, or without a boundary.
+        if (err instanceof MultipartError) throw new AppError('unsupported_media_type', { details: { expected: 'multipart/form-data' } });
+        throw err;
+      }
+      // Refuse at once what announces itself too large (nothing is read yet); chunked bodies are counted as they arrive.
       if (body.contentLength !== null && body.contentLength > config.limits.uploadBodyBytes) throw payloadTooLarge(maxBytes);
-      const info = await store(actor, body, boundary);
+      const info = await store(actor, parts, body.stream);
       log.info({ uploadId: info.id, contentType: info.contentType, size: info.size, uploader: actor.kind }, 'file uploaded');
       return info;
     },
