@@ -52,6 +52,7 @@ import type { UploadInfo } from '../upload/upload.service';
 import { feedbackDeadline, isAcceptingResponses, isFeedbackOverdue, meetsMinimumEnd, minimumEnd, monthRange, phaseOf } from './consultation-deadlines';
 import { buildResponsesCsv } from './consultation-export';
 import { sanitizeRichText, uploadImageIds } from '../../lib/rich-text';
+import { COUNTER_WRITE_CONCERN } from '../../lib/write-concern';
 import type {
   ConsultationDoc,
   ConsultationOpinionDoc,
@@ -848,7 +849,13 @@ export function createConsultationService({ models, db, clock, logger, services 
     const checks: ContentCheck[] = [];
     for (const a of texts) checks.push(await services.contentSafety.assertNotRisky(actor, a.value, 'comment'));
 
-    const seq = await models.Consultation.findOneAndUpdate({ _id: doc._id }, { $inc: { respondentSeq: 1 } }, { returnDocument: 'after', projection: { respondentSeq: 1 } }).lean<Pick<ConsultationDoc, 'respondentSeq'>>();
+    // Not journaled (no fsync wait): the response's journaled commit below makes the number durable
+    // with it, and a number lost in a crash was never given to an acknowledged response.
+    const seq = await models.Consultation.findOneAndUpdate(
+      { _id: doc._id },
+      { $inc: { respondentSeq: 1 } },
+      { returnDocument: 'after', projection: { respondentSeq: 1 }, writeConcern: COUNTER_WRITE_CONCERN },
+    ).lean<Pick<ConsultationDoc, 'respondentSeq'>>();
     const respondentNo = seq?.respondentSeq ?? 0;
     const responseId = new Types.ObjectId();
     const opinions: ConsultationOpinionDoc[] = texts.map((a, i) => {

@@ -1,13 +1,14 @@
 /**
  * Fixed-window rate limits with their counters in MongoDB, so every BFF instance behind the load
  * balancer counts into the same windows. One request is one atomic `findOneAndUpdate` with
- * `$inc` and upsert per counter; expired windows are deleted by {@link RateLimitService.sweepExpired},
+ * `$inc` and upsert per counter, written with `j: false` (no fsync wait; see lib/write-concern.ts); expired windows are deleted by {@link RateLimitService.sweepExpired},
  * which main.ts runs periodically (no TTL index: the embedded engine refuses them).
  */
 import type { mongo } from 'mongoose';
 import type { Actor } from '../../lib/actor';
 import { tooManyRequests } from '../../lib/errors';
 import { isDuplicateKeyError } from '../../lib/mongo-errors';
+import { COUNTER_WRITE_CONCERN } from '../../lib/write-concern';
 import type { RateLimitOptions } from '../../lib/route';
 import type { ServiceDeps } from '../../services';
 import type { RateLimitWindowDoc } from './rate-limit.model';
@@ -40,8 +41,13 @@ export function createRateLimitService({ models, config, clock }: ServiceDeps): 
     // `expiresAt` is the same for every request of the window, so `$set` is idempotent.
     // Straight to the driver: this runs on every write request, and the document is two plain
     // fields, so mongoose's query building and casting would be pure overhead here.
+    // Not journaled: a crash may forget a few seconds of counts, and the request waits for no fsync.
     const bump = () =>
-      windows.findOneAndUpdate({ _id: id }, { $inc: { count: 1 }, $set: { expiresAt } }, { upsert: true, returnDocument: 'after', projection: { count: 1 } });
+      windows.findOneAndUpdate(
+        { _id: id },
+        { $inc: { count: 1 }, $set: { expiresAt } },
+        { upsert: true, returnDocument: 'after', projection: { count: 1 }, writeConcern: COUNTER_WRITE_CONCERN },
+      );
     let doc: Pick<RateLimitWindowDoc, 'count'> | null;
     try {
       doc = await bump();
