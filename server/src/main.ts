@@ -2,8 +2,8 @@
  * Starts the BFF: config → logger → database → indexes → calendar → first admin → listen →
  * background tasks (unless BACKGROUND_TASKS=off).
  * Stops gracefully on SIGINT/SIGTERM: stop accepting connections and scheduling background runs,
- * let in-flight requests and runs finish (up to a deadline), then close the database and the
- * embedded server.
+ * let in-flight requests and runs finish (up to a deadline), store the policy views counted in
+ * memory, then close the database and the embedded server.
  */
 import http from 'node:http';
 import type { Socket } from 'node:net';
@@ -15,6 +15,7 @@ import { startBackgroundTasks, type BackgroundRunner } from './lib/background';
 import { connectDatabase, type Database } from './lib/db';
 import { createLogger, type Logger } from './lib/logger';
 import { ensureIndexes } from './models';
+import { VIEW_FLUSH_INTERVAL_MS } from './modules/policy/policy-views';
 
 /** How long in-flight requests get to finish after a shutdown signal. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -79,6 +80,12 @@ async function main(): Promise<void> {
   }, SWEEP_INTERVAL_MS);
   sweep.unref();
 
+  // Policy views are counted in memory and stored every few seconds (ADR 071).
+  const viewFlush = setInterval(() => {
+    app.services.policies.flushViews().catch((err: unknown) => logger.warn({ err }, 'storing policy view counts failed'));
+  }, VIEW_FLUSH_INTERVAL_MS);
+  viewFlush.unref();
+
   const server = http.createServer(app.callback());
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
@@ -107,6 +114,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
     clearInterval(sweep);
+    clearInterval(viewFlush);
     // No new runs from now on; runs in progress finish before the database closes.
     const backgroundStopped = background ? background.stop() : Promise.resolve();
     // Idle keep-alive connections would hold close() open; requests in flight keep theirs.
@@ -119,6 +127,8 @@ async function main(): Promise<void> {
     server.close(() => {
       clearTimeout(deadline);
       backgroundStopped
+        // Every request has been answered: store the views counted so far, then close.
+        .then(() => app.services.policies.flushViews())
         .then(() => db.close())
         .then(() => logger.info('stopped'))
         .catch((err: unknown) => {

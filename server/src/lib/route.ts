@@ -232,8 +232,17 @@ export interface RouteSpec<
    * only here: every instance builds its own copy from the database.
    */
   publicCache?: { maxAgeSeconds: number };
+  /** Called after every 200 answer, rendered or from the public cache (see {@link ServedHook}). */
+  onServed?: ServedHook;
   handler: (args: HandlerArgs<P, Q, B, A, H>) => Promise<HandlerResult<R>> | HandlerResult<R>;
 }
+
+/**
+ * Runs after each 200 answer of a route, whether the handler rendered it or the public cache
+ * served it (a cache hit runs no handler and has no actor): counts reads, such as a policy's views.
+ * Synchronous and cheap; `params` are the raw path parameters of an answered request.
+ */
+export type ServedHook = (args: { params: Record<string, string>; actor: Actor | null; services: Services }) => void;
 
 /** A declared route with its type parameters erased, as the framework stores it. */
 export interface Route {
@@ -257,6 +266,8 @@ export interface Route {
   binaryResponse?: { mediaTypes: readonly string[]; description?: string };
   /** Set when anonymous responses may be cached for a few seconds (see {@link RouteSpec.publicCache}). */
   publicCache?: { maxAgeSeconds: number };
+  /** Set when the route counts its answers (see {@link ServedHook}). */
+  onServed?: ServedHook;
   /** Runs the handler with input already parsed by `schemas`. */
   invoke(args: { input: { params: unknown; query: unknown; body: unknown; headers?: unknown }; actor: Actor; services: Services; streamedBody?: StreamedBody }): Promise<unknown>;
 }
@@ -314,6 +325,7 @@ export function defineRoute<
     ...(spec.streamedBody === undefined ? {} : { streamedBody: spec.streamedBody }),
     ...(spec.binaryResponse === undefined ? {} : { binaryResponse: spec.binaryResponse }),
     ...(spec.publicCache === undefined ? {} : { publicCache: spec.publicCache }),
+    ...(spec.onServed === undefined ? {} : { onServed: spec.onServed }),
     // The casts are sound: the framework parsed params/query/body with these very schemas and
     // the auth middleware built the actor kind that `auth` demands.
     invoke: async ({ input, actor, services, streamedBody }) =>
