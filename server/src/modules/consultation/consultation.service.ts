@@ -827,7 +827,11 @@ export function createConsultationService({ models, db, clock, logger, services 
   };
 
   const submitResponse: ConsultationService['submitResponse'] = async (actor, id, input) => {
-    const doc = await loadPublished(id);
+    // Only what answering needs: not the draft text, which is most of the document.
+    const doc = isValidObjectId(id)
+      ? await models.Consultation.findById(id, { status: 1, startAt: 1, endAt: 1, questions: 1 }).lean<Pick<ConsultationDoc, '_id' | 'status' | 'startAt' | 'endAt' | 'questions'>>()
+      : null;
+    if (!doc || doc.status === 'draft') throw notFound();
     const at = now();
     if (!isAcceptingResponses(doc, at)) {
       throw new AppError('consultation_not_open', {
@@ -876,8 +880,10 @@ export function createConsultationService({ models, db, clock, logger, services 
     const response: ConsultationResponseDoc = { _id: responseId, consultationId: doc._id, userId, respondentNo, answers, submittedAt: at };
     try {
       await db.connection.transaction(async (session) => {
-        await models.ConsultationResponse.create([response], { session });
-        if (opinions.length > 0) await models.ConsultationOpinion.insertMany(opinions, { session });
+        // Complete documents built from the checked answers above: inserted as they are, without
+        // mongoose's per-document casting on every response.
+        await models.ConsultationResponse.collection.insertOne(response, { session });
+        if (opinions.length > 0) await models.ConsultationOpinion.collection.insertMany(opinions, { session });
         for (const [i, o] of opinions.entries()) {
           if (o.safety !== 'review') continue;
           await services.contentSafety.holdForReview(
