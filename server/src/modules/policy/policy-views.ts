@@ -14,7 +14,7 @@ import { COUNTER_WRITE_CONCERN } from '../../lib/write-concern';
 /** How often main.ts flushes the counts of an instance. */
 export const VIEW_FLUSH_INTERVAL_MS = 5_000;
 
-export interface ViewCounter {
+interface ViewCounter {
   /** Counts one view of the policy `id` (ignored unless a valid ObjectId). */
   record(id: string): void;
   /** Views of `id` counted by this instance and not yet stored (including a flush in progress). */
