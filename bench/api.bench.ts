@@ -6,11 +6,14 @@
  * Load comes from autocannon in this process (64 connections unless BENCH_CONNECTIONS says
  * otherwise). Data is seeded through the public and admin HTTP APIs.
  *
- * Figures: the public letter list and the policy list (10,000 policies), each beside a bare server
- * returning its bytes; policy detail; letter submissions; survey responses.
+ * Figures: the public letter list and the policy list (10,000 policies) and the policy detail,
+ * each beside a bare server returning its bytes; letter submissions; survey responses. The run
+ * ends with one line per figure, `figure <name> rps=<n> p99=<ms>` and, where a bare server was
+ * measured, ` ratio=<x> bare_p99=<ms>`. `BENCH_ONLY=policy-detail,letter-submit` runs only those.
  *
- * Targets (issues #3 and #4): public lists ≥ 0.35× the bare server's requests/s with p99 < 25 ms
- * at 64 connections; letter submissions ≥ 500/s acknowledged.
+ * Targets (issue 8): public lists ≥ 0.6× the bare server's requests/s with p99 ≤ 2× the bare
+ * server's; policy detail ≥ 0.5× (views still counted); letter submissions and survey responses
+ * ≥ 1,000/s acknowledged, each once the submission itself is durable.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -26,7 +29,9 @@ import { seedPolicies } from './fixtures/policies';
 const ROOT = path.resolve(__dirname, '..');
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
-const ADMIN = { username: 'benchadmin', password: 'Bench-admin-password-1' };
+/** The admin account startBff bootstraps. */
+export const BENCH_ADMIN = { username: 'benchadmin', password: 'Bench-admin-password-1' };
+const ADMIN = BENCH_ADMIN;
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON bodies read field by field
 
@@ -194,7 +199,7 @@ export async function seedRepliedLetters(base: string, n: number): Promise<void>
 }
 
 /** Signs in `n` citizens through dev login, 16 at a time. */
-async function citizenTokens(base: string, prefix: string, n: number): Promise<string[]> {
+export async function citizenTokens(base: string, prefix: string, n: number): Promise<string[]> {
   const tokens: string[] = new Array(n);
   let next = 0;
   await Promise.all(
@@ -212,17 +217,50 @@ function verdict(ok: boolean): string {
   return ok ? 'met' : 'MISSED';
 }
 
+/** Figures to run: all, or those named in BENCH_ONLY (comma-separated figure names). */
+const ONLY = new Set((process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+const wanted = (name: string) => ONLY.size === 0 || ONLY.has(name);
+
+/** One summary figure: the BFF's, and the bare server's when one was measured beside it. */
+interface Figure {
+  name: string;
+  bff: Figures;
+  bare?: Figures;
+}
+
+/** `figure <name> rps=<n> p99=<ms>[ ratio=<x> bare_p99=<ms>]`, the line tools read. */
+function figureLine(f: Figure): string {
+  const base = `figure ${f.name} rps=${Math.round(f.bff.rps)} p99=${f.bff.p99}`;
+  return f.bare ? `${base} ratio=${(f.bff.rps / f.bare.rps).toFixed(2)} bare_p99=${f.bare.p99}` : base;
+}
+
+/** Lets the mailbox take a benchmark's letters: the daily cap per citizen at its maximum. */
+export async function raiseDailyCap(base: string): Promise<void> {
+  const admin = (await api(base, 'POST', '/api/admin/auth/login', ADMIN)).token as string;
+  const current = await api(base, 'GET', '/api/admin/letters/settings', undefined, admin);
+  const settings = (current.settings ?? current) as Json;
+  await api(
+    base,
+    'PUT',
+    '/api/admin/letters/settings',
+    { categories: settings.categories, limits: settings.limits, duplicateWindowMinutes: settings.duplicateWindowMinutes, submissionsPerDay: 100, publicListing: settings.publicListing },
+    admin,
+  );
+}
+
 async function main(): Promise<void> {
   mkdirSync(path.join(ROOT, 'tmp'), { recursive: true });
   const dataDir = mkdtempSync(path.join(ROOT, 'tmp', 'bench-api-'));
   const children: ChildProcess[] = [];
+  const figures: Figure[] = [];
   let seedConnection: mongoose.Connection | null = null;
   try {
     // The embedded database on a known port, so this process can bulk-load policies into it.
     const dbPort = await freePort();
     const bff = await startBff(dataDir, [], { EMBEDDED_MONGO_PORT: String(dbPort) });
     children.push(bff.child);
-    console.log(`BFF at ${bff.base} (embedded database on a worker thread, as npm start runs it), ${CONNECTIONS} connections, ${DURATION_S} s per figure\n`);
+    console.log(`BFF at ${bff.base} (embedded database on a worker thread, as npm start runs it), ${CONNECTIONS} connections, ${DURATION_S} s per figure`);
+    console.log('rate limits raised for the run (RATE_LIMIT_PER_USER / RATE_LIMIT_PER_IP = 1,000,000): one address and its citizens are never throttled\n');
 
     console.log('seeding: 60 replied public letters through the API, 10,000 published policies, one open consultation …');
     await seedRepliedLetters(bff.base, 60);
@@ -235,72 +273,104 @@ async function main(): Promise<void> {
     const listPath = '/api/letters/public?limit=20';
     const policyListPath = '/api/policies?limit=20';
     const bodies = { letters: await (await fetch(`${bff.base}${listPath}`)).text(), policies: await (await fetch(`${bff.base}${policyListPath}`)).text() };
+    // The details readers open from the list's first page (the newest policies).
+    const firstPage = (JSON.parse(bodies.policies) as { items: Array<{ id: string }> }).items.map((p) => p.id);
+    const detailBody = await (await fetch(`${bff.base}/api/policies/${firstPage[0]}`)).text();
     const bareLetters = await startBare(bodies.letters);
     const barePolicies = await startBare(bodies.policies);
-    children.push(bareLetters.child, barePolicies.child);
+    const bareDetail = await startBare(detailBody);
+    children.push(bareLetters.child, barePolicies.child, bareDetail.child);
 
-    console.log('\nGET /api/letters/public (20 per page, personal data masked)');
-    const bareList = await load('bare node:http, same JSON bytes', { url: `${bareLetters.base}${listPath}` });
-    const bffList = await load('BFF', { url: `${bff.base}${listPath}` });
+    if (wanted('letters-public-list')) {
+      console.log('\nGET /api/letters/public (20 per page, personal data masked)');
+      const bare = await load('bare node:http, same JSON bytes', { url: `${bareLetters.base}${listPath}` });
+      figures.push({ name: 'letters-public-list', bare, bff: await load('BFF', { url: `${bff.base}${listPath}` }) });
+    }
 
-    console.log('\nGET /api/policies (20 per page, 10,000 published policies)');
-    const barePolicyList = await load('bare node:http, same JSON bytes', { url: `${barePolicies.base}${policyListPath}` });
-    const bffPolicyList = await load('BFF', { url: `${bff.base}${policyListPath}` });
+    if (wanted('policy-list')) {
+      console.log('\nGET /api/policies (20 per page, 10,000 published policies)');
+      const bare = await load('bare node:http, same JSON bytes', { url: `${barePolicies.base}${policyListPath}` });
+      figures.push({ name: 'policy-list', bare, bff: await load('BFF', { url: `${bff.base}${policyListPath}` }) });
+    }
 
-    console.log('\nGET /api/policies/:id (random among 10,000; counts a view, never cached)');
-    let pick = 0;
-    const detail = await load('BFF', {
-      url: bff.base,
-      requests: [{ setupRequest: (req) => ({ ...req, path: `/api/policies/${policies.policyIds[(pick++ * 7919) % policies.policyIds.length]}` }) }],
-    });
+    if (wanted('policy-detail')) {
+      console.log(`\nGET /api/policies/:id (the ${firstPage.length} policies of the list's first page in turn; every view counted, stored every few seconds)`);
+      const bare = await load('bare node:http, same JSON bytes (one detail)', { url: `${bareDetail.base}/api/policies/${firstPage[0]}` });
+      let pick = 0;
+      const bffDetail = await load('BFF', {
+        url: bff.base,
+        requests: [{ setupRequest: (req) => ({ ...req, path: `/api/policies/${firstPage[pick++ % firstPage.length]}` }) }],
+      });
+      figures.push({ name: 'policy-detail', bare, bff: bffDetail });
+      // For information: readers spread evenly over all 10,000 mostly miss a cache of a few seconds.
+      let spread = 0;
+      await load('BFF, random among all 10,000 (mostly cache misses)', {
+        url: bff.base,
+        requests: [{ setupRequest: (req) => ({ ...req, path: `/api/policies/${policies.policyIds[(spread++ * 7919) % policies.policyIds.length]}` }) }],
+      });
+    }
 
-    console.log('\nPOST /api/letters (acknowledged: journaled and fsynced before 201)');
-    // Enough writers that none reaches the mailbox's daily cap per citizen during the run.
-    const citizens = await citizenTokens(bff.base, 'load', 1000);
-    const category = ((await api(bff.base, 'GET', '/api/letters/categories')).items as Array<{ key: string }>)[0].key;
-    let seq = 0;
-    const submit = await load('BFF', {
-      url: `${bff.base}/api/letters`,
-      method: 'POST',
-      requests: [
-        {
-          setupRequest: (req) => {
-            const i = seq++;
-            return {
-              ...req,
-              headers: { 'content-type': 'application/json', authorization: `Bearer ${citizens[i % citizens.length]}` },
-              body: JSON.stringify({ category, subject: `基准测试来信第${i}封`, content: `这是第${i}封基准测试来信的正文内容，用于测量提交吞吐量。`, publicConsent: false }),
-            };
+    if (wanted('letter-submit')) {
+      console.log('\nPOST /api/letters (acknowledged once the letter is journaled and fsynced; its counters and lock are not)');
+      // 1,000 writers with the daily cap at its maximum (100) never reach it during the run.
+      await raiseDailyCap(bff.base);
+      const citizens = await citizenTokens(bff.base, 'load', 1000);
+      const category = ((await api(bff.base, 'GET', '/api/letters/categories')).items as Array<{ key: string }>)[0].key;
+      let seq = 0;
+      const submit = await load('BFF', {
+        url: `${bff.base}/api/letters`,
+        method: 'POST',
+        requests: [
+          {
+            setupRequest: (req) => {
+              const i = seq++;
+              return {
+                ...req,
+                headers: { 'content-type': 'application/json', authorization: `Bearer ${citizens[i % citizens.length]}` },
+                body: JSON.stringify({ category, subject: `基准测试来信第${i}封`, content: `这是第${i}封基准测试来信的正文内容，用于测量提交吞吐量。`, publicConsent: false }),
+              };
+            },
           },
-        },
-      ],
-    });
+        ],
+      });
+      figures.push({ name: 'letter-submit', bff: submit });
+    }
 
-    console.log('\nPOST /api/consultations/:id/responses (one per person: a new citizen each request)');
-    const respondents = await citizenTokens(bff.base, 'survey', Number(process.env.BENCH_RESPONDENTS ?? 8000));
-    let r = 0;
-    const responses = await load('BFF', {
-      url: `${bff.base}${survey.responsesPath}`,
-      method: 'POST',
-      requests: [
-        {
-          setupRequest: (req) => {
-            const i = r++;
-            // Past the prepared respondents every request is a repeat (409): the run says so.
-            return { ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${respondents[i % respondents.length]}` }, body: JSON.stringify(survey.body(i)) };
+    if (wanted('survey-submit')) {
+      console.log('\nPOST /api/consultations/:id/responses (one per person: a new citizen each request; acknowledged once the response is journaled)');
+      const respondents = await citizenTokens(bff.base, 'survey', Number(process.env.BENCH_RESPONDENTS ?? 16_000));
+      let r = 0;
+      const responses = await load('BFF', {
+        url: `${bff.base}${survey.responsesPath}`,
+        method: 'POST',
+        requests: [
+          {
+            setupRequest: (req) => {
+              const i = r++;
+              // Past the prepared respondents every request is a repeat (409): the run says so.
+              return { ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${respondents[i % respondents.length]}` }, body: JSON.stringify(survey.body(i)) };
+            },
           },
-        },
-      ],
-    });
+        ],
+      });
+      figures.push({ name: 'survey-submit', bff: responses });
+    }
 
-    console.log('\nsummary (targets)');
-    const listRatio = bffList.rps / bareList.rps;
-    const policyRatio = bffPolicyList.rps / barePolicyList.rps;
-    console.log(`  letters public list:  ${listRatio.toFixed(2)}x the bare server (>= 0.35x), p99 ${bffList.p99} ms (< 25 ms; bare server ${bareList.p99} ms)   ${verdict(listRatio >= 0.35 && bffList.p99 < 25 && !bffList.non2xx)}`);
-    console.log(`  policy list:          ${policyRatio.toFixed(2)}x the bare server (>= 0.35x), p99 ${bffPolicyList.p99} ms (< 25 ms; bare server ${barePolicyList.p99} ms)   ${verdict(policyRatio >= 0.35 && bffPolicyList.p99 < 25 && !bffPolicyList.non2xx)}`);
-    console.log(`  policy detail:        ${Math.round(detail.rps)}/s, p99 ${detail.p99} ms (no target; uncached with a view count)`);
-    console.log(`  letter submissions:   ${Math.round(submit.rps)}/s acknowledged (>= 500/s)   ${verdict(submit.rps >= 500 && !submit.non2xx)}`);
-    console.log(`  survey submissions:   ${Math.round(responses.rps)}/s acknowledged (no target of its own)`);
+    console.log('\nsummary (targets, issue 8)');
+    for (const f of figures) {
+      const clean = !f.bff.non2xx && !f.bff.errors;
+      if (f.bare) {
+        const ratio = f.bff.rps / f.bare.rps;
+        const floor = f.name === 'policy-detail' ? 0.5 : 0.6;
+        const p99ok = f.name === 'policy-detail' || f.bff.p99 <= 2 * f.bare.p99;
+        const p99Target = f.name === 'policy-detail' ? '' : `, p99 ${f.bff.p99} ms (<= 2x bare ${f.bare.p99} ms)`;
+        console.log(`  ${f.name.padEnd(20)} ${ratio.toFixed(2)}x the bare server (>= ${floor}x)${p99Target}   ${verdict(ratio >= floor && p99ok && clean)}`);
+      } else {
+        console.log(`  ${f.name.padEnd(20)} ${Math.round(f.bff.rps)}/s acknowledged (>= 1,000/s, no errors)   ${verdict(f.bff.rps >= 1000 && clean)}`);
+      }
+    }
+    console.log('');
+    for (const f of figures) console.log(figureLine(f));
   } finally {
     await seedConnection?.close();
     for (const c of children) c.kill('SIGTERM');

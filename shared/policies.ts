@@ -629,7 +629,7 @@ export const PolicyPublicViewSchema = PolicyPublicRowSchema.extend({
   attachments: z.array(UploadViewSchema),
   interpretations: z.array(InterpretationPublicViewSchema),
   related: PolicyRelationsViewSchema,
-  /** Public views so far, this one included. */
+  /** Public views so far, this one included (a cached copy may be a few seconds behind). */
   viewCount: z.number().int(),
 });
 export type PolicyPublicView = z.infer<typeof PolicyPublicViewSchema>;

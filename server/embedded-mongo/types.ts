@@ -50,6 +50,12 @@ export interface TxnHandle {
 export interface OpContext {
   /** Present when the operation runs inside a multi-document transaction. */
   txn?: TxnHandle;
+  /**
+   * When a write is acknowledged: `journaled` (the default) once its journal records are fsynced
+   * and everything journaled before them too; `applied` (write concern `j: false`) once it is
+   * applied in memory, the next group commit making it durable.
+   */
+  durability?: 'journaled' | 'applied';
 }
 
 export interface FindQuery {
@@ -109,7 +115,7 @@ export interface CollectionInfo {
 
 /**
  * The storage engine the command layer talks to. Writes resolve only once durable
- * (journal fsynced, group commit allowed). Reads are synchronous over in-memory state.
+ * (journal fsynced, group commit allowed), unless their context asks for `durability: 'applied'`. Reads are synchronous over in-memory state.
  * Failures throw `MongoCommandError`; per-statement failures of multi-statement writes
  * are returned in `writeErrors` (ordered writes stop at the first one).
  */

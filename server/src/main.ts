@@ -4,7 +4,8 @@
  * Stops gracefully on SIGINT/SIGTERM: stop scheduling background runs; answer every request that
  * has reached the server (with `Connection: close`), stop accepting connections and close the idle
  * ones (lib/graceful-stop.ts); once the requests are answered (or at SHUTDOWN_GRACE_MS), let the
- * background runs finish, then close the database and the embedded server. The whole stop is
+ * background runs finish, store the policy views counted in memory, then close the database and
+ * the embedded server. The whole stop is
  * bounded by SHUTDOWN_LIMIT_MS.
  */
 import http from 'node:http';
@@ -17,6 +18,7 @@ import { connectDatabase, type Database } from './lib/db';
 import { gracefulStop } from './lib/graceful-stop';
 import { createLogger, type Logger } from './lib/logger';
 import { ensureIndexes } from './models';
+import { VIEW_FLUSH_INTERVAL_MS } from './modules/policy/policy-views';
 
 /** How long in-flight requests get to finish after a shutdown signal. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -84,6 +86,12 @@ async function main(): Promise<void> {
   }, SWEEP_INTERVAL_MS);
   sweep.unref();
 
+  // Policy views are counted in memory and stored every few seconds (ADR 071).
+  const viewFlush = setInterval(() => {
+    app.services.policies.flushViews().catch((err: unknown) => logger.warn({ err }, 'storing policy view counts failed'));
+  }, VIEW_FLUSH_INTERVAL_MS);
+  viewFlush.unref();
+
   const server = http.createServer(app.callback());
   const requests = gracefulStop(server);
   await new Promise<void>((resolve, reject) => {
@@ -113,6 +121,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_LIMIT_MS);
     limit.unref();
     clearInterval(sweep);
+    clearInterval(viewFlush);
     // No new runs from now on; runs in progress finish before the database closes.
     const backgroundStopped = background ? background.stop() : Promise.resolve();
     requests
@@ -121,6 +130,8 @@ async function main(): Promise<void> {
         if (destroyed > 0) logger.warn({ destroyed }, 'requests still running at the shutdown deadline; closed their connections');
         return backgroundStopped;
       })
+      // Every request has been answered: store the views counted so far, then close.
+      .then(() => app.services.policies.flushViews())
       .then(() => db.close())
       .then(() => {
         clearTimeout(limit);

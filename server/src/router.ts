@@ -6,9 +6,9 @@
 import Router from '@koa/router';
 import type { Logger } from './lib/logger';
 import { AppError } from './lib/errors';
-import type { AppContext, AppState } from './lib/http';
+import type { AppContext, AppMiddleware, AppState } from './lib/http';
 import { openApiPath } from './lib/openapi';
-import { isBinaryResponse, isStatusReply, type Route, type RouteModule, type StreamedBody } from './lib/route';
+import { isBinaryResponse, isStatusReply, type Route, type RouteModule, type ServedHook, type StreamedBody } from './lib/route';
 import { authenticate } from './middlewares/auth';
 import { canonicalKey, PublicResponseCache } from './middlewares/public-cache';
 import { publicReadLimit, rateLimit } from './middlewares/rate-limit';
@@ -79,6 +79,14 @@ function handlerFor(route: Route, { services, logger, checkDeclaredErrors }: Bui
   };
 }
 
+/** Calls a route's {@link ServedHook} after each 200 answer, rendered or cached. */
+function served(hook: ServedHook, services: Services): AppMiddleware {
+  return async (ctx, next) => {
+    await next();
+    if (ctx.status === 200) hook({ params: ctx.params ?? {}, actor: ctx.state.actor ?? null, services });
+  };
+}
+
 /** Builds the router with every route of every module. Duplicate method+path pairs are refused. */
 export function buildRouter(modules: readonly RouteModule[], options: BuildRouterOptions): Router<AppState> {
   const router = new Router<AppState>();
@@ -101,6 +109,8 @@ export function buildRouter(modules: readonly RouteModule[], options: BuildRoute
         }
       }
       chain.push(authenticate(route.auth, options.services));
+      // Outermost, so cache hits are counted too.
+      if (route.onServed) chain.unshift(served(route.onServed, options.services));
       if (route.rateLimit) chain.push(rateLimit(route.rateLimit, options.services));
       if (route.publicReadLimit) chain.push(publicReadLimit(route.publicReadLimit, options.services));
       if (!route.publicCache) chain.push(validate(route.schemas));

@@ -4,8 +4,10 @@
  *
  * Every command we do not implement gets `CommandNotFound` (59), and every option we cannot honour
  * is refused with MongoDB's own error code rather than ignored, so a client never gets a silently
- * wrong answer. Options that do not change results (comment, maxTimeMS, writeConcern, readConcern,
- * readPreference, apiVersion …) are accepted.
+ * wrong answer. Options that do not change results (comment, maxTimeMS, readConcern,
+ * readPreference, apiVersion …) are accepted. A write concern's `j: false` (or an unacknowledged
+ * `w: 0`) is honoured as in MongoDB: the write is acknowledged once applied and made durable by the
+ * next group commit; any other write concern waits for the journal (see {@link writeOpOf}).
  */
 import { Long } from 'bson';
 import { MongoCommandError } from '../errors';
@@ -88,6 +90,20 @@ function hintOf(v: unknown): string | Doc | undefined {
 function isWriteConflictOnly(reply: Doc): boolean {
   const errs = reply.writeErrors as Array<{ code: number; index: number }> | undefined;
   return !!errs && errs.length > 0 && errs[0].code === 112 && errs[0].index === 0 && (reply.n as number) === 0;
+}
+
+/**
+ * The engine context of a write command outside a transaction, by its write concern: `j: false`,
+ * or `w: 0` without `j: true`, acknowledges once applied. Absent or `j: true` waits for the journal
+ * (stricter than mongod's default, which we keep: every other write is durable when acknowledged).
+ */
+function writeOpOf(cmd: Doc, op: OpContext): OpContext {
+  const wc = cmd.writeConcern;
+  if (op.txn || wc === undefined || wc === null || typeof wc !== 'object') return op;
+  const { j, w } = wc as Doc;
+  const journal = j === undefined || j === null ? undefined : asBool(j);
+  const unacknowledged = w !== undefined && w !== null && typeof w !== 'string' && asNumber(w, 'writeConcern.w') === 0;
+  return journal === false || (unacknowledged && journal !== true) ? { ...op, durability: 'applied' } : op;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -363,7 +379,7 @@ export class CommandDispatcher {
         checkFields('insert', cmd, ['documents', 'ordered']);
         const coll = collectionName(cmd, 'insert');
         const docs = asDocArray(cmd.documents, 'documents');
-        const res = await e.insert(db, coll, docs, { ordered: cmd.ordered === undefined ? true : asBool(cmd.ordered) }, ctx.op);
+        const res = await e.insert(db, coll, docs, { ordered: cmd.ordered === undefined ? true : asBool(cmd.ordered) }, writeOpOf(cmd, ctx.op));
         return withWriteErrors({ n: res.n, ok: 1 }, res.writeErrors);
       },
       update: async (db, cmd, ctx) => {
@@ -388,7 +404,7 @@ export class CommandDispatcher {
             hint: hintOf(s.hint),
           };
         });
-        const res = await e.update(db, coll, statements, { ordered: cmd.ordered === undefined ? true : asBool(cmd.ordered) }, ctx.op);
+        const res = await e.update(db, coll, statements, { ordered: cmd.ordered === undefined ? true : asBool(cmd.ordered) }, writeOpOf(cmd, ctx.op));
         const reply: Doc = { n: res.n, nModified: res.nModified, ok: 1 };
         if (res.upserted.length) reply.upserted = res.upserted;
         return withWriteErrors(reply, res.writeErrors);
@@ -403,7 +419,7 @@ export class CommandDispatcher {
           collation: asDoc(s.collation, 'collation'),
           hint: hintOf(s.hint),
         }));
-        const res = await e.delete(db, coll, statements, { ordered: cmd.ordered === undefined ? true : asBool(cmd.ordered) }, ctx.op);
+        const res = await e.delete(db, coll, statements, { ordered: cmd.ordered === undefined ? true : asBool(cmd.ordered) }, writeOpOf(cmd, ctx.op));
         return withWriteErrors({ n: res.n, ok: 1 }, res.writeErrors);
       },
       findAndModify: async (db, cmd, ctx) => {
@@ -420,7 +436,7 @@ export class CommandDispatcher {
           upsert: asBool(cmd.upsert),
           arrayFilters: cmd.arrayFilters === undefined ? undefined : asDocArray(cmd.arrayFilters, 'arrayFilters'),
           collation: asDoc(cmd.collation, 'collation'),
-        }, ctx.op);
+        }, writeOpOf(cmd, ctx.op));
         return { lastErrorObject: res.lastErrorObject, value: res.value, ok: 1 };
       },
 

@@ -2,7 +2,10 @@
  * The storage engine behind the command layer: catalog, query planning over the collection's
  * indexes, writes with unique constraints, transactions, and durability through the journal.
  * All reads and writes run synchronously on in-memory state (so a single statement is atomic in
- * Node's event loop); writes resolve only once their journal records are fsynced.
+ * Node's event loop); writes resolve only once their journal records are fsynced, except those
+ * sent with write concern `j: false` (`durability: 'applied'`), which resolve once applied and are
+ * made durable by the next group commit. Records reach the journal in the order writes are
+ * applied, so a journaled write resolving means every write applied before it is durable too.
  */
 import { ObjectId, UUID } from 'bson';
 import { badValue, MongoCommandError, writeConflict } from '../errors';
@@ -220,10 +223,33 @@ export class Engine implements EngineApi {
     }
   }
 
-  private async persist(records: Doc[]): Promise<void> {
-    if (!this.journal || records.length === 0) return;
-    await this.journal.append(records);
+  /**
+   * Makes a write's records durable as its context asks. Called synchronously after the write was
+   * applied (no await in between), so journal order is apply order. A journaled write that changed
+   * nothing still waits for what is queued before it, as `j: true` does in MongoDB: its answer may
+   * rest on a `j: false` write (a duplicate key, a failed condition) that must not be lost.
+   */
+  private async persist(records: Doc[], ctx: OpContext = {}): Promise<void> {
+    const journal = this.journal;
+    if (!journal) return;
+    if (ctx.durability === 'applied') {
+      journal.appendLazily(records);
+    } else if (records.length === 0) {
+      // A statement inside a transaction writes nothing until the commit, which waits then.
+      if (!ctx.txn) await journal.sync();
+      return;
+    } else {
+      await journal.append(records);
+    }
     this.maybeCompact();
+  }
+
+  /**
+   * Holds group commits back until the returned function is called, as a disk that has not synced
+   * yet would (tests of write concerns: what is acknowledged before it is durable).
+   */
+  holdJournal(): () => void {
+    return this.journal?.hold() ?? (() => undefined);
   }
 
   private maybeCompact(): void {
@@ -748,7 +774,7 @@ export class Engine implements EngineApi {
         if (options.ordered) break;
       }
     }
-    await this.persist(records);
+    await this.persist(records, ctx);
     return { n, writeErrors };
   }
 
@@ -806,7 +832,7 @@ export class Engine implements EngineApi {
         if (options.ordered) break;
       }
     }
-    await this.persist(records);
+    await this.persist(records, ctx);
     return result;
   }
 
@@ -832,7 +858,7 @@ export class Engine implements EngineApi {
         if (options.ordered) break;
       }
     }
-    await this.persist(records);
+    await this.persist(records, ctx);
     return result;
   }
 
@@ -860,7 +886,7 @@ export class Engine implements EngineApi {
     } else {
       result = { value: null, lastErrorObject: { n: 0, updatedExisting: false } };
     }
-    await this.persist(records);
+    await this.persist(records, ctx);
     return result;
   }
 

@@ -8,7 +8,9 @@
  *
  * Durability: `append()` resolves only after the record's bytes were written and fdatasync'ed.
  * Records appended while a write+fsync is in flight are gathered into the next batch (group
- * commit), so many concurrent writers share one fsync.
+ * commit), so many concurrent writers share one fsync. `appendLazily()` queues records the same
+ * way without waiting for them (a `j: false` write): they go out with the next batch, in order, so
+ * any later `append()` or `sync()` resolving means they are on disk too.
  *
  * Replay: a short or checksum-failing record at the END of the file is a torn write from a crash
  * and is truncated with a warning; a bad record followed by a valid chain of records to the end is
@@ -156,6 +158,10 @@ export class Journal {
   private closed = false;
   private failed: Error | null = null;
   private compactRequested: (() => Doc[]) | null = null;
+  /** Waiters of the batch being written and fsynced now (null when none is). */
+  private inFlight: Waiter[] | null = null;
+  /** Group commits are held back (tests of write concerns: a disk that has not synced yet). */
+  private held = false;
   /** Bytes in the journal file, including batches being written. */
   size: number;
   /** Number of fsync batches so far (for tests and benchmarks). */
@@ -189,6 +195,40 @@ export class Journal {
     return done;
   }
 
+  /**
+   * Queues records for the next group commit without waiting for it (write concern `j: false`).
+   * Throws when the journal already failed or is closed, as `append` rejects.
+   */
+  appendLazily(records: Doc[]): void {
+    if (this.failed) throw this.failed;
+    if (this.closed) throw new Error('journal is closed');
+    if (records.length === 0) return;
+    for (const r of records) this.pending.push(encodeRecord(r));
+    this.schedule();
+  }
+
+  /** Resolves once every record appended so far (lazily or not) is on disk. */
+  sync(): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
+    if (this.pending.length === 0 && !this.inFlight) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      // Queued records join the next batch; with none queued, the batch being written is the last.
+      (this.pending.length > 0 ? this.waiters : this.inFlight!).push({ resolve, reject });
+    });
+  }
+
+  /**
+   * Holds group commits back until the returned function is called, as a disk that has not synced
+   * yet would: appends queue up and `append`/`sync` stay unresolved. For tests of write concerns.
+   */
+  hold(): () => void {
+    this.held = true;
+    return () => {
+      this.held = false;
+      if (this.pending.length > 0 || this.compactRequested) this.schedule();
+    };
+  }
+
   /** Asks for a compaction at the next flush; `snapshot` returns the live state as records. */
   requestCompaction(snapshot: () => Doc[]): void {
     this.compactRequested = snapshot;
@@ -196,7 +236,7 @@ export class Journal {
   }
 
   private schedule(): void {
-    if (this.flushing) return;
+    if (this.flushing || this.held) return;
     this.flushing = true;
     // setImmediate lets every write issued in this turn of the event loop join the batch.
     setImmediate(() => void this.flushLoop());
@@ -204,7 +244,7 @@ export class Journal {
 
   private async flushLoop(): Promise<void> {
     try {
-      while (this.pending.length > 0 || this.compactRequested) {
+      while (!this.held && (this.pending.length > 0 || this.compactRequested)) {
         if (this.compactRequested) {
           const snapshot = this.compactRequested;
           this.compactRequested = null;
@@ -215,17 +255,21 @@ export class Journal {
         const waiters = this.waiters;
         this.pending = [];
         this.waiters = [];
+        // sync() callers arriving while this batch is written wait for it (they push here).
+        this.inFlight = waiters;
         try {
           const buf = batch.length === 1 ? batch[0] : Buffer.concat(batch);
           await this.handle.write(buf);
           await this.handle.datasync();
           this.size += buf.length;
           this.batches++;
+          this.inFlight = null;
           for (const w of waiters) w.resolve();
         } catch (err) {
           // A failed fsync leaves the file in an unknown state: stop acknowledging anything.
           this.failed = new Error(`journal write failed: ${(err as Error).message}`);
           this.logger?.error(this.failed.message);
+          this.inFlight = null;
           for (const w of waiters) w.reject(this.failed);
           for (const w of this.waiters) w.reject(this.failed);
           this.waiters = [];
@@ -283,6 +327,7 @@ export class Journal {
   /** Waits for queued writes, then closes the file. */
   async close(): Promise<void> {
     if (this.closed) return;
+    this.held = false;
     while (this.flushing || this.pending.length > 0) {
       await new Promise((r) => setTimeout(r, 1));
       if (!this.flushing && this.pending.length > 0) this.schedule();

@@ -248,8 +248,17 @@ export interface RouteSpec<
    * `publicCache`, off for other reads.
    */
   publicReadLimit?: PublicReadLimitOptions | false;
+  /** Called after every 200 answer, rendered or from the public cache (see {@link ServedHook}). */
+  onServed?: ServedHook;
   handler: (args: HandlerArgs<P, Q, B, A, H>) => Promise<HandlerResult<R>> | HandlerResult<R>;
 }
+
+/**
+ * Runs after each 200 answer of a route, whether the handler rendered it or the public cache
+ * served it (a cache hit runs no handler and has no actor): counts reads, such as a policy's views.
+ * Synchronous and cheap; `params` are the raw path parameters of an answered request.
+ */
+export type ServedHook = (args: { params: Record<string, string>; actor: Actor | null; services: Services }) => void;
 
 /** A declared route with its type parameters erased, as the framework stores it. */
 export interface Route {
@@ -275,6 +284,8 @@ export interface Route {
   publicCache?: { maxAgeSeconds: number };
   /** Resolved public read limit, or false. */
   publicReadLimit: PublicReadLimitOptions | false;
+  /** Set when the route counts its answers (see {@link ServedHook}). */
+  onServed?: ServedHook;
   /** Runs the handler with input already parsed by `schemas`. */
   invoke(args: { input: { params: unknown; query: unknown; body: unknown; headers?: unknown }; actor: Actor; services: Services; streamedBody?: StreamedBody }): Promise<unknown>;
 }
@@ -342,6 +353,7 @@ export function defineRoute<
     ...(spec.streamedBody === undefined ? {} : { streamedBody: spec.streamedBody }),
     ...(spec.binaryResponse === undefined ? {} : { binaryResponse: spec.binaryResponse }),
     ...(spec.publicCache === undefined ? {} : { publicCache: spec.publicCache }),
+    ...(spec.onServed === undefined ? {} : { onServed: spec.onServed }),
     // The casts are sound: the framework parsed params/query/body with these very schemas and
     // the auth middleware built the actor kind that `auth` demands.
     invoke: async ({ input, actor, services, streamedBody }) =>

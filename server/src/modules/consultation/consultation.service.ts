@@ -52,6 +52,7 @@ import type { UploadInfo } from '../upload/upload.service';
 import { feedbackDeadline, isAcceptingResponses, isFeedbackOverdue, meetsMinimumEnd, minimumEnd, monthRange, phaseOf } from './consultation-deadlines';
 import { buildResponsesCsv } from './consultation-export';
 import { sanitizeRichText, uploadImageIds } from '../../lib/rich-text';
+import { COUNTER_WRITE_CONCERN } from '../../lib/write-concern';
 import type {
   ConsultationDoc,
   ConsultationOpinionDoc,
@@ -826,7 +827,11 @@ export function createConsultationService({ models, db, clock, logger, services 
   };
 
   const submitResponse: ConsultationService['submitResponse'] = async (actor, id, input) => {
-    const doc = await loadPublished(id);
+    // Only what answering needs: not the draft text, which is most of the document.
+    const doc = isValidObjectId(id)
+      ? await models.Consultation.findById(id, { status: 1, startAt: 1, endAt: 1, questions: 1 }).lean<Pick<ConsultationDoc, '_id' | 'status' | 'startAt' | 'endAt' | 'questions'>>()
+      : null;
+    if (!doc || doc.status === 'draft') throw notFound();
     const at = now();
     if (!isAcceptingResponses(doc, at)) {
       throw new AppError('consultation_not_open', {
@@ -848,7 +853,13 @@ export function createConsultationService({ models, db, clock, logger, services 
     const checks: ContentCheck[] = [];
     for (const a of texts) checks.push(await services.contentSafety.assertNotRisky(actor, a.value, 'comment'));
 
-    const seq = await models.Consultation.findOneAndUpdate({ _id: doc._id }, { $inc: { respondentSeq: 1 } }, { returnDocument: 'after', projection: { respondentSeq: 1 } }).lean<Pick<ConsultationDoc, 'respondentSeq'>>();
+    // Not journaled (no fsync wait): the response's journaled commit below makes the number durable
+    // with it, and a number lost in a crash was never given to an acknowledged response.
+    const seq = await models.Consultation.findOneAndUpdate(
+      { _id: doc._id },
+      { $inc: { respondentSeq: 1 } },
+      { returnDocument: 'after', projection: { respondentSeq: 1 }, writeConcern: COUNTER_WRITE_CONCERN },
+    ).lean<Pick<ConsultationDoc, 'respondentSeq'>>();
     const respondentNo = seq?.respondentSeq ?? 0;
     const responseId = new Types.ObjectId();
     const opinions: ConsultationOpinionDoc[] = texts.map((a, i) => {
@@ -869,8 +880,10 @@ export function createConsultationService({ models, db, clock, logger, services 
     const response: ConsultationResponseDoc = { _id: responseId, consultationId: doc._id, userId, respondentNo, answers, submittedAt: at };
     try {
       await db.connection.transaction(async (session) => {
-        await models.ConsultationResponse.create([response], { session });
-        if (opinions.length > 0) await models.ConsultationOpinion.insertMany(opinions, { session });
+        // Complete documents built from the checked answers above: inserted as they are, without
+        // mongoose's per-document casting on every response.
+        await models.ConsultationResponse.collection.insertOne(response, { session });
+        if (opinions.length > 0) await models.ConsultationOpinion.collection.insertMany(opinions, { session });
         for (const [i, o] of opinions.entries()) {
           if (o.safety !== 'review') continue;
           await services.contentSafety.holdForReview(

@@ -47,6 +47,7 @@ import { freshDeadline } from '../../lib/deadline-view';
 import { acceptedNotification, rejectedNotification, repliedNotification, type LetterNotification } from './letter-notifications';
 import { computeFigures, type LetterMonthlyFigures } from './letter-stats';
 import { containsText } from '../../lib/regex';
+import { COUNTER_WRITE_CONCERN } from '../../lib/write-concern';
 
 export type { LetterMonthlyFigures } from './letter-stats';
 
@@ -383,8 +384,10 @@ export function createLetterService({ models, db, clock, logger, services, confi
   let trackingReservation: Promise<void> | null = null;
 
   const reserveTrackingBlock = async (day: string): Promise<void> => {
+    // Not journaled: a block lost in a crash numbered no acknowledged letter (each letter's journaled
+    // insert comes after its block in the journal), so handing its numbers out again is safe.
     const bump = () =>
-      models.LetterCounter.findOneAndUpdate({ _id: day }, { $inc: { seq: TRACKING_BLOCK } }, { upsert: true, returnDocument: 'after' }).lean<{ seq: number }>();
+      models.LetterCounter.findOneAndUpdate({ _id: day }, { $inc: { seq: TRACKING_BLOCK } }, { upsert: true, returnDocument: 'after', writeConcern: COUNTER_WRITE_CONCERN }).lean<{ seq: number }>();
     let doc: { seq: number } | null;
     try {
       doc = await bump();
@@ -456,8 +459,10 @@ export function createLetterService({ models, db, clock, logger, services, confi
   const takeContentLock = async (key: string, letterId: Types.ObjectId, at: Date, windowStart: Date, staleLetterId?: Types.ObjectId): Promise<LetterLockDoc | null> => {
     const expired = staleLetterId ? { letterId: staleLetterId } : { at: { $lt: windowStart } };
     try {
-      // The driver directly: on every submission's path, with nothing for mongoose to cast.
-      await lockCollection.updateOne({ _id: key, ...expired }, { $set: { letterId, at } }, { upsert: true });
+      // The driver directly: on every submission's path, with nothing for mongoose to cast. Not
+      // journaled: the letter's own journaled insert makes it durable, and a lock lost in a crash
+      // only guarded a letter that was never acknowledged.
+      await lockCollection.updateOne({ _id: key, ...expired }, { $set: { letterId, at } }, { upsert: true, writeConcern: COUNTER_WRITE_CONCERN });
       return null;
     } catch (err) {
       // The upsert collided with a live lock on _id: that submission is the one to answer with.
@@ -531,7 +536,7 @@ export function createLetterService({ models, db, clock, logger, services, confi
       lockHeld = true;
     }
     const releaseLock = async () => {
-      if (lockHeld) await models.LetterLock.deleteOne({ _id: lockKey, letterId });
+      if (lockHeld) await lockCollection.deleteOne({ _id: lockKey, letterId }, { writeConcern: COUNTER_WRITE_CONCERN });
     };
 
     try {

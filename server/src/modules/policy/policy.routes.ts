@@ -74,8 +74,15 @@ export const policyRoutes = defineRouteModule({
       method: 'get',
       path: '/api/policies/:id',
       summary: 'One published policy with its interpretations, related documents, attachments and catalog entry',
-      description: 'Counts a view (not for staff). Anything not published answers 404.',
+      description:
+        'Counts a view (not for staff), stored every few seconds; `viewCount` includes the views not stored yet. ' +
+        'Anonymous readers may get a copy a few seconds old (public cache), still counted. Anything not published answers 404.',
       auth: 'public',
+      publicCache: { maxAgeSeconds: 5 },
+      // Cache hits run no handler: the view is counted here, for every answer but staff previews.
+      onServed: ({ params, actor, services }) => {
+        if (actor?.kind !== 'staff' && params.id) services.policies.recordView(params.id);
+      },
       params: IdParams,
       response: PolicyPublicViewSchema,
       errors: ['not_found'],

@@ -23,7 +23,7 @@
  *   published items, staff (with the same department scope) those of the others.
  * See ADR 040.
  */
-import { isValidObjectId, Types, type ClientSession } from 'mongoose';
+import { isValidObjectId, Types, type ClientSession, type mongo } from 'mongoose';
 import {
   DEFAULT_POLICY_CATALOG,
   EDITABLE_POLICY_STATUSES,
@@ -58,6 +58,7 @@ import { isRichTextEmpty, sanitizeRichText, uploadImageIds } from '../../lib/ric
 import { cstMonthRange } from '../../lib/calendar-dates';
 import type { ServiceDeps } from '../../services';
 import type { UploadInfo } from '../upload/upload.service';
+import { createViewCounter } from './policy-views';
 import { createCategoryOps, type CategoryWithCounts } from './policy-categories';
 import { interpretationGapOf, type InterpretationGap } from './policy-deadlines';
 import { computePolicyFigures, type PolicyMonthlyFigures } from './policy-stats';
@@ -146,9 +147,14 @@ export interface PolicyService {
   listPublicPolicies(actor: Actor, query: PolicyPublicQuery): Promise<PolicyPage>;
   /**
    * A published policy with its published interpretations, related documents and attachments.
-   * Counts a view (atomically) unless the reader is staff. @throws not_found (also for unpublished)
+   * `viewCount` includes the views this instance has not stored yet, and this one unless the reader
+   * is staff; the route counts the view itself ({@link recordView}). @throws not_found (also for unpublished)
    */
   getPublicPolicy(actor: Actor, id: string): Promise<PolicyDetail>;
+  /** Counts one public view of a policy in this instance's memory (see policy-views.ts). */
+  recordView(id: string): void;
+  /** Stores the view counts gathered so far (main.ts: every few seconds and at shutdown); resolves with the number of views. */
+  flushViews(): Promise<number>;
   /** The catalog with counts. */
   listCategories(): Promise<CategoryWithCounts[]>;
 
@@ -246,6 +252,7 @@ const sameIds = (a: readonly string[], b: readonly string[]) => a.length === b.l
 export function createPolicyService(deps: ServiceDeps): PolicyService {
   const { models, db, clock, services } = deps;
   const categoryOps = createCategoryOps(deps);
+  const views = createViewCounter(models.Policy.collection as unknown as mongo.Collection, deps.logger.child({ component: 'policy-views' }));
   registerPolicyFileAccess(deps);
   const now = () => new Date(clock());
 
@@ -939,15 +946,15 @@ export function createPolicyService(deps: ServiceDeps): PolicyService {
 
     async getPublicPolicy(actor, id) {
       if (!isValidObjectId(id)) throw notFound();
-      const filter = { _id: oid(id), status: 'published' as const };
-      // Staff previews are not views; everyone else's are counted with one atomic $inc.
-      const policy =
-        actor.kind === 'staff'
-          ? await models.Policy.findOne(filter).lean<PolicyDoc>()
-          : await models.Policy.findOneAndUpdate(filter, { $inc: { viewCount: 1 } }, { returnDocument: 'after', timestamps: false }).lean<PolicyDoc>();
+      const policy = await models.Policy.findOne({ _id: oid(id), status: 'published' }).lean<PolicyDoc>();
       if (!policy) throw notFound();
-      return policyDetail(policy, 'public');
+      // Staff previews are not views; anyone else's is counted by the route once answered.
+      const viewCount = policy.viewCount + views.pending(id) + (actor.kind === 'staff' ? 0 : 1);
+      return policyDetail({ ...policy, viewCount }, 'public');
     },
+
+    recordView: (id) => views.record(id),
+    flushViews: () => views.flush(),
 
     listCategories: () => categoryOps.categoriesWithCounts(),
 

@@ -1,13 +1,15 @@
 /**
  * Fixed-window rate limits with their counters in MongoDB, so every BFF instance behind the load
- * balancer counts into the same windows. One request is one atomic `findOneAndUpdate` with
- * `$inc` and upsert per counter; expired windows are deleted by {@link RateLimitService.sweepExpired},
+ * balancer counts into the same windows. Each counter is one atomic `findOneAndUpdate` with
+ * `$inc` and upsert, shared by the requests counting into the same window in one turn of the event
+ * loop, and written with `j: false` (no fsync wait; see lib/write-concern.ts); expired windows are deleted by {@link RateLimitService.sweepExpired},
  * which main.ts runs periodically (no TTL index: the embedded engine refuses them).
  */
 import type { mongo } from 'mongoose';
 import type { Actor } from '../../lib/actor';
 import { tooManyRequests } from '../../lib/errors';
 import { isDuplicateKeyError } from '../../lib/mongo-errors';
+import { COUNTER_WRITE_CONCERN } from '../../lib/write-concern';
 import type { RateLimitOptions } from '../../lib/route';
 import type { ServiceDeps } from '../../services';
 import type { RateLimitWindowDoc } from './rate-limit.model';
@@ -44,12 +46,18 @@ const PUBLIC_SEARCH_BUCKET = 'public_search';
 
 export function createRateLimitService({ models, config, clock }: ServiceDeps): RateLimitService {
   const windows = models.RateLimitWindow.collection as unknown as mongo.Collection<RateLimitWindowDoc>;
-  const increment = async (id: string, expiresAt: Date): Promise<number> => {
+  /** Adds `n` to a window; resolves with its count afterwards. */
+  const bumpBy = async (id: string, n: number, expiresAt: Date): Promise<number> => {
     // `expiresAt` is the same for every request of the window, so `$set` is idempotent.
     // Straight to the driver: this runs on every write request, and the document is two plain
     // fields, so mongoose's query building and casting would be pure overhead here.
+    // Not journaled: a crash may forget a few seconds of counts, and the request waits for no fsync.
     const bump = () =>
-      windows.findOneAndUpdate({ _id: id }, { $inc: { count: 1 }, $set: { expiresAt } }, { upsert: true, returnDocument: 'after', projection: { count: 1 } });
+      windows.findOneAndUpdate(
+        { _id: id },
+        { $inc: { count: n }, $set: { expiresAt } },
+        { upsert: true, returnDocument: 'after', projection: { count: 1 }, writeConcern: COUNTER_WRITE_CONCERN },
+      );
     let doc: Pick<RateLimitWindowDoc, 'count'> | null;
     try {
       doc = await bump();
@@ -59,8 +67,36 @@ export function createRateLimitService({ models, config, clock }: ServiceDeps): 
       if (!isDuplicateKeyError(err)) throw err;
       doc = await bump();
     }
-    return doc?.count ?? 1;
+    return doc?.count ?? n;
   };
+
+  /**
+   * Requests counting into the same window in one turn of the event loop share one `$inc` of
+   * their number (many readers behind one address, a burst of one citizen's requests), each
+   * getting its own place in the count as if they had incremented one after another.
+   */
+  const gathering = new Map<string, { n: number; expiresAt: Date; waiters: Array<{ place: number; resolve(count: number): void; reject(err: unknown): void }> }>();
+  const increment = (id: string, expiresAt: Date): Promise<number> =>
+    new Promise((resolve, reject) => {
+      let batch = gathering.get(id);
+      if (!batch) {
+        const started = { n: 0, expiresAt, waiters: [] as Array<{ place: number; resolve(count: number): void; reject(err: unknown): void }> };
+        gathering.set(id, started);
+        setImmediate(() => {
+          gathering.delete(id);
+          bumpBy(id, started.n, started.expiresAt).then(
+            (count) => {
+              for (const w of started.waiters) w.resolve(count - started.n + w.place);
+            },
+            (err: unknown) => {
+              for (const w of started.waiters) w.reject(err);
+            },
+          );
+        });
+        batch = started;
+      }
+      batch.waiters.push({ place: ++batch.n, resolve, reject });
+    });
 
   const service: RateLimitService = {
     async consume(bucket, counters, windowSeconds) {
