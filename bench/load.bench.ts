@@ -149,7 +149,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(path.join(ROOT, 'tmp', 'bench-load-'));
   const children: ChildProcess[] = [];
   let seedConnection: mongoose.Connection | null = null;
-  let ok = false;
+  let ok: boolean;
   try {
     const db = await startDatabase(path.join(work, 'db'));
     children.push(db.child);

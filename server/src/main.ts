@@ -5,8 +5,7 @@
  * has reached the server (with `Connection: close`), stop accepting connections and close the idle
  * ones (lib/graceful-stop.ts); once the requests are answered (or at SHUTDOWN_GRACE_MS), let the
  * background runs finish, store the policy views counted in memory, then close the database and
- * the embedded server. The whole stop is
- * bounded by SHUTDOWN_LIMIT_MS.
+ * the embedded server. The whole stop is bounded by SHUTDOWN_LIMIT_MS.
  */
 import http from 'node:http';
 import { createApp } from './app';
