@@ -5,6 +5,7 @@
  */
 import request from 'supertest';
 import { createLogger } from '../../server/src/lib/logger';
+import { DEMO_DEPARTMENTS } from '../../server/src/demo/demo-county';
 import { seedDemoData, type DemoSeedResult } from '../../server/src/demo/demo-data';
 import { auth, createTestApp, type TestApp } from '../support/app';
 
@@ -126,4 +127,20 @@ describe('demo data', () => {
     expect(again).toEqual({ seeded: false, reason: 'not_empty' });
     expect(await t.models.Letter.countDocuments({})).toBe(before);
   });
+});
+
+describe('demo data on instances starting together', () => {
+  it('is seeded by exactly one of them', async () => {
+    const other = await createTestApp();
+    try {
+      await other.services.staff.bootstrapAdmin();
+      const results = await Promise.all([seedDemoData(seedDeps(other, 'instance-a')), seedDemoData(seedDeps(other, 'instance-b'))]);
+      expect(results.filter((r) => r.seeded)).toHaveLength(1);
+      expect(results.find((r) => !r.seeded)).toEqual({ seeded: false, reason: 'taken' });
+      expect(await other.models.Staff.countDocuments({ username: 'office' })).toBe(1);
+      expect(await other.models.Department.countDocuments({})).toBe(DEMO_DEPARTMENTS.length);
+    } finally {
+      await other.close();
+    }
+  }, 120_000);
 });
