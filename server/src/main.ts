@@ -81,14 +81,20 @@ async function main(): Promise<void> {
   }
 
   if (config.demoData) {
-    const demo = await seedDemoData({ models: app.models, db: { kind: db.kind, connection: db.connection }, config, logger, instanceId: app.instanceId });
-    if (demo.seeded) {
+    const demo = await seedDemoData({ models: app.models, db: { kind: db.kind, connection: db.connection }, config, logger, instanceId: app.instanceId }).catch(
+      (err: unknown) => {
+        // Demo data is a convenience: a failed seed must not keep the server from starting.
+        logger.error({ err }, 'seeding the demo data failed half-way; delete the development database (DATA_DIR/db) to seed again, or set DEMO_DATA=off');
+        return null;
+      },
+    );
+    if (demo?.seeded) {
       // Printed once, like the first admin's password: the seed never runs again on this database.
       const accounts = demo.credentials.map((c) => `    ${c.username.padEnd(12)} ${c.password}  ${c.displayName}（${STAFF_ROLE_LABELS[c.role]}${c.department ? `，${c.department}` : ''}）`);
       logger.warn(
         `!!! Filled the empty database with the demo county (${demo.counts.policies} policies, ${demo.counts.letters} letters, ${demo.counts.errorReports} 找错 reports, ${demo.counts.consultations} consultations) in ${demo.ms} ms. Demo staff accounts, shown only now:\n${accounts.join('\n')}\n  Demo citizens in the mini-program (dev login): ${demo.citizens.slice(0, 3).map((n) => `dev:${n}`).join(', ')} … Set DEMO_DATA=off to start empty. !!!`,
       );
-    } else {
+    } else if (demo) {
       logger.debug({ reason: demo.reason }, 'demo data not seeded');
     }
   }

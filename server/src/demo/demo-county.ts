@@ -117,8 +117,11 @@ export const DEMO_POLICIES: readonly DemoPolicy[] = [
 
 // ------------------------------------------------------------------------------------- letters
 
-/** Where a demo letter ends up. `returned` is assigned after a reviewer sent the draft back. */
-export type DemoLetterEnd = 'submitted' | 'rejected' | 'accepted' | 'assigned' | 'returned' | 'drafted' | 'approved' | 'replied' | 'rated' | 'follow_up';
+/**
+ * Where a demo letter ends up. `returned` is assigned after a reviewer sent the draft back; a
+ * `rated` letter with a `followUp` goes on to the second round and its reply.
+ */
+export type DemoLetterEnd = 'submitted' | 'rejected' | 'accepted' | 'assigned' | 'returned' | 'drafted' | 'approved' | 'replied' | 'rated';
 
 export interface DemoLetter {
   /** Which demo citizen writes it (several letters per citizen). */
@@ -136,7 +139,8 @@ export interface DemoLetter {
   reply?: string;
   rejectReason?: string;
   score?: number;
-  followUp?: string;
+  /** The writer's follow-up after a dissatisfied rating, and the department's second reply. */
+  followUp?: { content: string; reply: string };
   /** Confirm the public version (replied/rated with consent). */
   publish?: boolean;
 }
@@ -149,7 +153,7 @@ export const DEMO_LETTERS: readonly DemoLetter[] = [
   { citizen: 4, category: 'complain', subject: '锦绣花园旁工地夜间施工噪声扰民', content: '锦绣花园东侧工地连续一周晚上11点后还在浇筑混凝土，噪声很大，老人孩子无法休息。', contactName: '杨帆', contactPhone: '13800001104', publicConsent: true, department: 'hbj', ago: 85, end: 'rated', score: 4, publish: true, reply: '经现场核查，该工地未取得夜间施工许可。我局已责令其停止夜间作业并立案调查，同时安排夜间巡查。如再发现夜间施工，请拨打12345热线。' },
   { citizen: 5, category: 'suggest', subject: '建议增加县城到青石乡的公交班次', content: '青石乡到县城的公交每天只有4班，学生周末返校很不方便，建议周五、周日增加班次。', publicConsent: true, department: 'jtj', ago: 70, end: 'rated', score: 5, publish: true, reply: '感谢您的建议。自下月起，县城至青石乡线路每周五、周日下午各增开2班，具体时刻表已在公交站台张贴。' },
   { citizen: 6, category: 'consult', subject: '公租房申请条件咨询', content: '我是新就业的大学毕业生，在县城没有住房，请问能否申请公共租赁住房？', contactName: '胡敏', publicConsent: true, department: 'zjj', ago: 62, end: 'replied', publish: true, reply: '根据修改后的《云溪县公共租赁住房管理办法》，毕业五年内、在县城就业且本人及配偶无住房的新就业职工可以申请。请携带身份证、毕业证和劳动合同到县政务服务中心住建窗口办理。' },
-  { citizen: 7, category: 'complain', subject: '小区物业擅自提高停车费', content: '阳光小区物业未经业主大会同意将地面停车费从每月80元涨到150元，请相关部门调查。', contactName: '罗勇', contactPhone: '13800001107', publicConsent: true, department: 'zjj', ago: 50, end: 'rated', score: 2, followUp: '物业至今仍按150元收取，答复说已约谈但没有结果，请给出明确处理意见。', publish: true, reply: '我局已约谈阳光小区物业服务企业，要求其按程序召开业主大会表决停车费调整事项。' },
+  { citizen: 7, category: 'complain', subject: '小区物业擅自提高停车费', content: '阳光小区物业未经业主大会同意将地面停车费从每月80元涨到150元，请相关部门调查。', contactName: '罗勇', contactPhone: '13800001107', publicConsent: true, department: 'zjj', ago: 50, end: 'rated', score: 2, followUp: { content: '物业至今仍按150元收取，答复说已约谈但没有结果，请给出明确处理意见。', reply: '经再次调查，物业服务企业已同意停车费恢复为每月80元，多收费用将在下月物业费中抵扣，我局将持续跟踪。' }, publish: true, reply: '我局已约谈阳光小区物业服务企业，要求其按程序召开业主大会表决停车费调整事项。' },
   { citizen: 8, category: 'suggest', subject: '建议在城南新区增设一所幼儿园', content: '城南新区入住人口越来越多，附近没有公办幼儿园，孩子上学要跑很远，建议规划新建。', publicConsent: true, department: 'jyj', ago: 44, end: 'replied', publish: true, reply: '城南新区公办幼儿园已列入我县学前教育发展提升行动计划，选址在新区文化路以东，预计明年9月开园，设12个班。' },
   // Replied but not (yet) public.
   { citizen: 9, category: 'consult', subject: '失业保险金领取期限问题', content: '我去年12月被单位辞退，失业保险缴了6年，请问可以领多长时间失业金？', contactPhone: '13800001109', publicConsent: false, department: 'rsj', ago: 40, end: 'rated', score: 4, reply: '累计缴费满5年不足10年的，领取失业保险金的期限最长为18个月。请通过“云溪人社”小程序或到县就业服务中心办理。' },

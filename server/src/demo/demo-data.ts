@@ -388,8 +388,7 @@ function planLetter(
   const state: { id?: string } = {};
   const id = () => state.id as string;
   const order = ['submitted', 'accepted', 'assigned', 'drafted', 'approved', 'replied', 'rated'];
-  const reach = (step: string) =>
-    l.end === 'follow_up' ? true : l.end === 'returned' ? order.indexOf(step) <= order.indexOf('drafted') : order.indexOf(step) <= order.indexOf(l.end);
+  const reach = (step: string) => order.indexOf(step) <= order.indexOf(l.end === 'returned' ? 'drafted' : l.end);
 
   at(submitted, async () => {
     const input = LetterCreateSchema.parse({
@@ -431,11 +430,9 @@ function planLetter(
     await services.letters.confirmPublicVersion(office, id(), LetterPublicVersionInputSchema.parse(maskedTexts(letter)));
   };
   if (l.followUp) {
-    const text = l.followUp;
-    at(submitted + 10 * DAY, async () => void (await services.letters.followUpLetter(await citizen(l.citizen), id(), { content: text })));
-    at(submitted + 12 * DAY, async () => {
-      await services.letters.draftReply(handler, id(), '经再次调查，物业服务企业已同意停车费恢复为每月80元，多收费用将在下月物业费中抵扣，我局将持续跟踪。');
-    });
+    const { content, reply: second } = l.followUp;
+    at(submitted + 10 * DAY, async () => void (await services.letters.followUpLetter(await citizen(l.citizen), id(), { content })));
+    at(submitted + 12 * DAY, async () => void (await services.letters.draftReply(handler, id(), second)));
     at(submitted + 13 * DAY, async () => void (await services.letters.approveReply(reviewer, id())));
     at(submitted + 14 * DAY, async () => void (await services.letters.sendReply(office, id())));
     if (l.publish) at(submitted + 14 * DAY + 2 * HOUR, confirm);
