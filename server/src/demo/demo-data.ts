@@ -4,7 +4,7 @@
  *
  * Everything is written through the product's services, as the routes would (inputs parsed with
  * the routes' shared schemas), so every document is valid and consistent: histories, deadlines,
- * audit entries, notifications. The seed runs on a service registry of its own whose clock it
+ * audit entries, notifications. The seed runs on service registries of its own whose clocks it
  * moves: every step of every case is an event at an instant in the past months, and the events
  * run in chronological order with the clock set to their instant (in a few lanes of independent
  * cases that run side by side, each on its own registry and clock). The registries have no WeChat
