@@ -71,6 +71,8 @@ export async function startBff(dataDir: string, nodeArgs: string[] = [], extraEn
       ADMIN_USERNAME: ADMIN.username,
       ADMIN_PASSWORD: ADMIN.password,
       WECHAT_DEV_LOGIN: 'true',
+      // The tests and benchmarks start from an empty database (no demo county).
+      DEMO_DATA: 'off',
       RATE_LIMIT_PER_USER: '1000000',
       RATE_LIMIT_PER_IP: '1000000',
       PUBLIC_READ_RATE_LIMIT_PER_IP: '100000000',

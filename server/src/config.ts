@@ -117,6 +117,11 @@ export interface Config {
     citizenTtlSeconds: number;
     staffTtlSeconds: number;
   };
+  /**
+   * Fill an empty database with the demo county on start (server/src/demo, ADR 103). On by default
+   * in development only; never in production (`DEMO_DATA=on` is refused there).
+   */
+  demoData: boolean;
 }
 
 /** The configuration is unusable; `problems` names every bad or missing key. */
@@ -232,6 +237,10 @@ const EnvSchema = z.object({
   NOTIFY_RETRY_MAX_SECONDS: intIn(1, 7 * 86_400, 3600),
   ERROR_REPORT_DESCRIPTION_MIN: intIn(1, 100, 5),
   ERROR_REPORT_DESCRIPTION_MAX: intIn(10, 2000, 500),
+  DEMO_DATA: z.preprocess(
+    (v) => (typeof v === 'string' ? emptyToUndefined(v.trim().toLowerCase()) : v),
+    z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
+  ),
 });
 
 function formatPath(issue: z.core.$ZodIssue): string {
@@ -327,6 +336,8 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
       usernameMaxFailures: e.LOGIN_USERNAME_MAX_FAILURES,
     },
     tokens: { citizenTtlSeconds: e.CITIZEN_TOKEN_TTL_SECONDS, staffTtlSeconds: e.STAFF_TOKEN_TTL_SECONDS },
+    // Development only by default; tests seed explicitly (test/server/demo-data.test.ts).
+    demoData: (e.DEMO_DATA ?? (e.NODE_ENV === 'development' ? 'on' : 'off')) === 'on',
   };
   if (e.MONGODB_URI !== undefined) config.mongodbUri = e.MONGODB_URI;
   if (e.ADMIN_USERNAME !== undefined && e.ADMIN_PASSWORD !== undefined) {
@@ -350,6 +361,9 @@ function productionProblems(env: Record<string, string | undefined>): string[] {
   const devLogin = env.WECHAT_DEV_LOGIN?.trim().toLowerCase();
   if (devLogin !== undefined && devLogin !== '' && devLogin !== 'false' && devLogin !== '0' && devLogin !== 'no') {
     problems.push('WECHAT_DEV_LOGIN: the dev login mode is never allowed in production; remove it');
+  }
+  if (env.DEMO_DATA?.trim().toLowerCase() === 'on') {
+    problems.push('DEMO_DATA: demo data is never seeded in production; remove it');
   }
   return problems;
 }

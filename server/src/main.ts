@@ -1,5 +1,6 @@
 /**
- * Starts the BFF: config → logger → database → indexes → calendar → first admin → listen →
+ * Starts the BFF: config → logger → database → indexes → calendar → first admin → demo data
+ * (development, empty database only) → listen →
  * background tasks (unless BACKGROUND_TASKS=off).
  * Stops gracefully on SIGINT/SIGTERM: stop scheduling background runs; answer every request that
  * has reached the server (with `Connection: close`), stop accepting connections and close the idle
@@ -18,6 +19,8 @@ import { gracefulStop } from './lib/graceful-stop';
 import { createLogger, type Logger } from './lib/logger';
 import { ensureIndexes } from './models';
 import { VIEW_FLUSH_INTERVAL_MS } from './modules/policy/policy-views';
+import { seedDemoData } from './demo/demo-data';
+import { STAFF_ROLE_LABELS } from '../../shared/staff';
 
 /** How long in-flight requests get to finish after a shutdown signal. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -76,6 +79,25 @@ async function main(): Promise<void> {
   } else if (bootstrap.created && !bootstrap.recovered) {
     // A recovery has logged its own warning.
     logger.info({ username: bootstrap.username }, 'created the first admin account from ADMIN_USERNAME');
+  }
+
+  if (config.demoData) {
+    const demo = await seedDemoData({ models: app.models, db: { kind: db.kind, connection: db.connection }, config, logger, instanceId: app.instanceId }).catch(
+      (err: unknown) => {
+        // Demo data is a convenience: a failed seed must not keep the server from starting.
+        logger.error({ err }, 'seeding the demo data failed half-way; delete the development database (DATA_DIR/db) to seed again, or set DEMO_DATA=off');
+        return null;
+      },
+    );
+    if (demo?.seeded) {
+      // Printed once, like the first admin's password: the seed never runs again on this database.
+      const accounts = demo.credentials.map((c) => `    ${c.username.padEnd(12)} ${c.password}  ${c.displayName}（${STAFF_ROLE_LABELS[c.role]}${c.department ? `，${c.department}` : ''}）`);
+      logger.warn(
+        `!!! Filled the empty database with the demo county (${demo.counts.policies} policies, ${demo.counts.letters} letters, ${demo.counts.errorReports} 找错 reports, ${demo.counts.consultations} consultations) in ${demo.ms} ms. Demo staff accounts, shown only now:\n${accounts.join('\n')}\n  Demo citizens in the mini-program (dev login): ${demo.citizens.slice(0, 3).map((n) => `dev:${n}`).join(', ')} … Set DEMO_DATA=off to start empty. !!!`,
+      );
+    } else if (demo) {
+      logger.debug({ reason: demo.reason }, 'demo data not seeded');
+    }
   }
 
   const sweep = setInterval(() => {

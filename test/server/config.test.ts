@@ -144,6 +144,18 @@ describe('parseConfig', () => {
     expect(config.login).toEqual({ maxFailures: 3, failureWindowSeconds: 900, lockSeconds: 900, backoffBaseSeconds: 10, usernameMaxFailures: 500 });
     expect(parseConfig({ JWT_SECRET: 'j'.repeat(40), TRUST_PROXY: 'true' }).trustProxy).toBe(1);
   });
+
+  it('seeds demo data by default in development only; DEMO_DATA=off skips it and production refuses DEMO_DATA=on', () => {
+    const secret = { JWT_SECRET: 'j'.repeat(40) };
+    expect(parseConfig({ ...secret }).demoData).toBe(true);
+    expect(parseConfig({ ...secret, DEMO_DATA: 'off' }).demoData).toBe(false);
+    expect(parseConfig({ ...secret, DEMO_DATA: ' OFF ' }).demoData).toBe(false);
+    expect(parseConfig({ ...secret, NODE_ENV: 'test' }).demoData).toBe(false);
+    expect(parseConfig({ ...secret, NODE_ENV: 'test', DEMO_DATA: 'on' }).demoData).toBe(true);
+    expect(parseConfig(PROD_OK).demoData).toBe(false);
+    expect(problemsOf({ ...PROD_OK, DEMO_DATA: 'on' })).toEqual(['DEMO_DATA: demo data is never seeded in production; remove it']);
+    expect(problemsOf({ ...secret, DEMO_DATA: 'yes' })).toEqual(['DEMO_DATA: must be on or off']);
+  });
 });
 
 describe('the development JWT secret', () => {

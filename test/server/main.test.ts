@@ -1,6 +1,6 @@
 /**
  * The real entry point as operators run it (`tsx server/src/main.ts`): boots on the embedded
- * database, serves, prints the generated admin password once, shuts down cleanly on SIGTERM,
+ * database, serves, prints the generated admin password (and the demo staff's) once, shuts down cleanly on SIGTERM,
  * and refuses to start a production config with missing keys.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -76,6 +76,10 @@ describe('npm start (server/src/main.ts)', () => {
     const listening = await first.waitFor((l) => typeof l.url === 'string');
     expect(first.lines.some((l) => String(l.msg).includes('generated a development secret'))).toBe(true);
     expect(first.lines.filter((l) => String(l.msg).includes('generated password'))).toHaveLength(1);
+    // The empty development database got the demo county, its staff passwords printed once.
+    const demo = first.lines.filter((l) => String(l.msg).includes('demo county'));
+    expect(demo).toHaveLength(1);
+    expect(String(demo[0].msg)).toMatch(/\n {4}office {7}\S{16} /);
 
     const res = await fetch(`${String(listening.url)}/api/health`);
     expect(res.status).toBe(200);
@@ -85,10 +89,11 @@ describe('npm start (server/src/main.ts)', () => {
     expect(await first.exited).toBe(0);
     expect(first.lines.some((l) => l.msg === 'stopped')).toBe(true);
 
-    // A restart reuses the saved secret and the existing admin: nothing is generated again.
+    // A restart reuses the saved secret and the existing admin: nothing is generated or seeded again.
     const second = run(env);
     await second.waitFor((l) => typeof l.url === 'string');
     expect(second.lines.some((l) => String(l.msg).includes('generated'))).toBe(false);
+    expect(second.lines.some((l) => String(l.msg).includes('demo county'))).toBe(false);
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
   }, 60_000);

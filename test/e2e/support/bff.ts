@@ -65,6 +65,8 @@ export async function startBff(): Promise<RunningBff> {
       RATE_LIMIT_PER_IP: '100000',
       // No outbox worker or sweeps: nothing runs that the tests did not ask for.
       BACKGROUND_TASKS: 'off',
+      // The tests and benchmarks start from an empty database (no demo county).
+      DEMO_DATA: 'off',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
