@@ -23,7 +23,7 @@ import { newestMtime, staleReason, STAMP_FILE, writeStamp } from './build-stamp'
 const ROOT = path.resolve(__dirname, '..');
 const LOG_DIR = path.join(ROOT, 'tmp', 'build-logs');
 /** How often a running build says it is still running. */
-const HEARTBEAT_MS = 15_000;
+const HEARTBEAT_MS = 30_000;
 
 interface FrontEnd {
   name: 'console' | 'h5';
