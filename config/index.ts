@@ -7,6 +7,7 @@ import path from 'node:path';
 import { defineConfig } from '@tarojs/cli';
 import type { IProjectConfig } from '@tarojs/taro/types/compile';
 import devConfig from './dev';
+import { ExternalInlineScriptsPlugin, type HtmlPluginClass } from './external-inline-scripts';
 import prodConfig from './prod';
 
 /** The repository's `shared/` folder: the zod schemas the BFF uses, compiled into the bundle too. */
@@ -56,6 +57,11 @@ export default defineConfig<'webpack5'>(async (merge, { mode }) => {
         ignoreOrder: true,
         filename: 'css/[name].[hash].css',
         chunkFilename: 'css/[name].[chunkhash].css',
+      },
+      // No inline scripts in index.html: the BFF serves it under `script-src 'self'` (ADR 102).
+      webpackChain(chain) {
+        const html = chain.plugins.has('htmlWebpackPlugin') ? (chain.plugin('htmlWebpackPlugin').get('plugin') as HtmlPluginClass) : null;
+        if (html) chain.plugin('externalInlineScripts').use(ExternalInlineScriptsPlugin, [html]);
       },
       postcss: {
         autoprefixer: { enable: true, config: {} },

@@ -2,16 +2,19 @@
  * Builds the Koa application from its dependencies, without listening: main.ts serves it, tests
  * hand it to supertest. Middleware order (outermost first):
  *
- *   security headers → request id → request log → error handler → JSON body → router
- *                                                                              └ per route: auth → rate limit → validate → handler
+ *   security headers → request id → request log → error handler → static files → JSON body → router
+ *                                                                                             └ per route: auth → rate limit → validate → handler
  *
  * Security headers are outermost so every response gets them, and see the final Content-Type.
  * The request id comes next so every log line and every response (errors included) carries it;
- * the request log wraps the error handler so it sees the final status.
+ * the request log wraps the error handler so it sees the final status. Static files (the console
+ * at /admin/, the H5 build at /, when SERVE_STATIC is on) come before the body parser and never
+ * answer /api paths.
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import os from 'node:os';
+import path from 'node:path';
 import Koa from 'koa';
 import type { Connection } from 'mongoose';
 import { installChineseZodMessages } from '../../shared/zod-locale';
@@ -28,6 +31,7 @@ import { errorHandler } from './middlewares/error-handler';
 import { requestId } from './middlewares/request-id';
 import { requestLog } from './middlewares/request-log';
 import { securityHeaders } from './middlewares/security-headers';
+import { staticFiles } from './middlewares/static-files';
 import { createModels, type Models } from './models';
 import { createOpenApiRoutes } from './modules/openapi/openapi.routes';
 import { buildRouter } from './router';
@@ -119,6 +123,9 @@ export function createApp(deps: AppDeps): App {
   koa.use(requestId(logger));
   koa.use(requestLog());
   koa.use(errorHandler());
+  if (config.staticFiles.serve) {
+    koa.use(staticFiles({ consoleDir: path.join(config.staticFiles.dir, 'console'), h5Dir: path.join(config.staticFiles.dir, 'h5') }));
+  }
   koa.use(jsonBody(config.limits.jsonBodyBytes));
   koa.use(router.routes());
   koa.use(router.allowedMethods());

@@ -122,6 +122,11 @@ export interface Config {
    * in development only; never in production (`DEMO_DATA=on` is refused there).
    */
   demoData: boolean;
+  /**
+   * The built front ends served by the BFF (middlewares/static-files.ts): the console at `/admin/`
+   * from `dir/console`, the H5 build at `/` from `dir/h5`. Off when a CDN or proxy serves them.
+   */
+  staticFiles: { serve: boolean; dir: string };
 }
 
 /** The configuration is unusable; `problems` names every bad or missing key. */
@@ -147,6 +152,9 @@ export interface ParseConfigOptions {
 }
 
 const MIN_SECRET_LENGTH = 32;
+
+/** The repository's build folder (`scripts/build.mjs` writes `console/` and `h5/` into it). */
+const DEFAULT_STATIC_DIR = path.resolve(__dirname, '..', '..', 'dist');
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional());
@@ -241,6 +249,11 @@ const EnvSchema = z.object({
     (v) => (typeof v === 'string' ? emptyToUndefined(v.trim().toLowerCase()) : v),
     z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
   ),
+  SERVE_STATIC: z.preprocess(
+    (v) => (typeof v === 'string' ? emptyToUndefined(v.trim().toLowerCase()) : v),
+    z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+  ),
+  STATIC_DIR: optionalString,
 });
 
 function formatPath(issue: z.core.$ZodIssue): string {
@@ -338,6 +351,11 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
     tokens: { citizenTtlSeconds: e.CITIZEN_TOKEN_TTL_SECONDS, staffTtlSeconds: e.STAFF_TOKEN_TTL_SECONDS },
     // Development only by default; tests seed explicitly (test/server/demo-data.test.ts).
     demoData: (e.DEMO_DATA ?? (e.NODE_ENV === 'development' ? 'on' : 'off')) === 'on',
+    staticFiles: {
+      serve: e.SERVE_STATIC === 'on',
+      // Default: the repository's dist/, where `npm run build` writes, whatever the current folder.
+      dir: e.STATIC_DIR === undefined ? DEFAULT_STATIC_DIR : path.resolve(options.cwd ?? process.cwd(), e.STATIC_DIR),
+    },
   };
   if (e.MONGODB_URI !== undefined) config.mongodbUri = e.MONGODB_URI;
   if (e.ADMIN_USERNAME !== undefined && e.ADMIN_PASSWORD !== undefined) {

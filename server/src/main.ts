@@ -8,7 +8,9 @@
  * background runs finish, store the policy views counted in memory, then close the database and
  * the embedded server. The whole stop is bounded by SHUTDOWN_LIMIT_MS.
  */
+import { existsSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { createApp } from './app';
 import { createBackgroundTasks } from './background-tasks';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -17,6 +19,7 @@ import { startBackgroundTasks, type BackgroundRunner } from './lib/background';
 import { connectDatabase, type Database } from './lib/db';
 import { gracefulStop } from './lib/graceful-stop';
 import { createLogger, type Logger } from './lib/logger';
+import { CONSOLE_BASE } from './middlewares/static-files';
 import { ensureIndexes } from './models';
 import { VIEW_FLUSH_INTERVAL_MS } from './modules/policy/policy-views';
 import { seedDemoData } from './demo/demo-data';
@@ -32,6 +35,28 @@ const SWEEP_INTERVAL_MS = 5 * 60_000;
 function bootLogger(): Logger {
   // Until the config is read, log at info to stdout.
   return createLogger({ level: 'info' });
+}
+
+/**
+ * Says where to open the product, or which build is missing (scripts/build.ts makes them; `npm
+ * start` does outside production).
+ */
+function logFrontEnds(config: Config, logger: Logger, port: number): void {
+  if (!config.staticFiles.serve) {
+    logger.info('SERVE_STATIC=off: the console and the H5 app are served elsewhere (a CDN or a proxy)');
+    return;
+  }
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const apps = [
+    { dir: 'h5', url: `${origin}/`, what: 'the mini-program (H5 build)' },
+    { dir: 'console', url: `${origin}${CONSOLE_BASE}`, what: 'the staff console' },
+  ];
+  for (const app of apps) {
+    const dir = path.join(config.staticFiles.dir, app.dir);
+    if (existsSync(path.join(dir, 'index.html'))) logger.info({ open: app.url, dir }, `open ${app.what} at ${app.url}`);
+    else logger.warn({ dir }, `no build of ${app.what} in ${dir}: ${app.url} answers 404 until \`npm run build\` makes it`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -122,6 +147,7 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ url: `http://${config.host}:${port}`, db: db.kind, env: config.env }, `listening on http://${config.host}:${port}`);
+  logFrontEnds(config, logger, port);
 
   // After listen: a failed boot never leaves background work behind.
   let background: BackgroundRunner | null = null;

@@ -156,6 +156,14 @@ describe('parseConfig', () => {
     expect(problemsOf({ ...PROD_OK, DEMO_DATA: 'on' })).toEqual(['DEMO_DATA: demo data is never seeded in production; remove it']);
     expect(problemsOf({ ...secret, DEMO_DATA: 'yes' })).toEqual(['DEMO_DATA: must be on or off']);
   });
+
+  it('serves the front ends from the repository dist/ by default; SERVE_STATIC and STATIC_DIR change it', () => {
+    const dev = { cwd: dir, loadDevSecret: () => ({ jwtSecret: 's'.repeat(40), created: false }) };
+    expect(parseConfig({}, dev).staticFiles).toEqual({ serve: true, dir: path.resolve(__dirname, '../../dist') });
+    expect(parseConfig({ SERVE_STATIC: 'OFF', STATIC_DIR: 'build/out' }, dev).staticFiles).toEqual({ serve: false, dir: path.join(dir, 'build/out') });
+    expect(parseConfig({ STATIC_DIR: '/srv/www' }, dev).staticFiles.dir).toBe('/srv/www');
+    expect(problemsOf({ SERVE_STATIC: 'maybe' })).toEqual(['SERVE_STATIC: must be on or off']);
+  });
 });
 
 describe('the development JWT secret', () => {

@@ -4,7 +4,7 @@
  * and refuses to start a production config with missing keys.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(__dirname, '../..');
@@ -96,6 +96,28 @@ describe('npm start (server/src/main.ts)', () => {
     expect(second.lines.some((l) => String(l.msg).includes('demo county'))).toBe(false);
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
+  }, 60_000);
+
+  it('says where to open the H5 app and which front-end build is missing, and serves the one it has', async () => {
+    const staticDir = path.join(dataDir, 'dist');
+    mkdirSync(path.join(staticDir, 'h5'), { recursive: true });
+    writeFileSync(path.join(staticDir, 'h5', 'index.html'), '<!doctype html><title>政务公开</title>');
+    const proc = run({ NODE_ENV: 'development', DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', STATIC_DIR: staticDir });
+    try {
+      const listening = await proc.waitFor((l) => typeof l.url === 'string');
+      const origin = String(listening.url);
+      const h5 = await proc.waitFor((l) => typeof l.open === 'string');
+      expect(h5).toMatchObject({ level: 30, open: `${origin}/`, msg: `open the mini-program (H5 build) at ${origin}/` });
+      const consoleLine = await proc.waitFor((l) => String(l.msg).startsWith('no build of the staff console'));
+      expect(consoleLine).toMatchObject({ level: 40, dir: path.join(staticDir, 'console') });
+      expect(String(consoleLine.msg)).toContain(`${origin}/admin/ answers 404 until \`npm run build\` makes it`);
+      const page = await fetch(`${origin}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('政务公开');
+    } finally {
+      proc.child.kill('SIGTERM');
+      await proc.exited;
+    }
   }, 60_000);
 
   it('refuses to start in production with one message listing every missing key', async () => {
