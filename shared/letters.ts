@@ -237,6 +237,9 @@ export const LetterPublicQuerySchema = CursorQuerySchema.extend({
 });
 export type LetterPublicQuery = z.infer<typeof LetterPublicQuerySchema>;
 
+/** Orders of the staff letter list (`?sort=`). */
+const LETTER_ADMIN_SORTS = ['submittedAt', 'dueAt'] as const;
+
 export const LetterAdminListQuerySchema = CursorQuerySchema.extend({
   status: LetterStatusSchema.optional(),
   departmentId: ObjectIdStringSchema.optional(),
@@ -248,6 +251,11 @@ export const LetterAdminListQuerySchema = CursorQuerySchema.extend({
   q: SearchTextSchema.optional(),
   /** `pending`: replied letters meant to be public whose public version awaits the office's confirmation. */
   publicVersion: z.enum(['pending'], { error: '只能是 pending' }).optional(),
+  /**
+   * `submittedAt` (default): newest first. `dueAt`: the queue by deadline — open letters by the due
+   * date of their current step, earliest first, then closed letters (no deadline) newest first.
+   */
+  sort: z.enum(LETTER_ADMIN_SORTS, { error: '只能是 submittedAt 或 dueAt' }).default('submittedAt'),
 });
 export type LetterAdminListQuery = z.infer<typeof LetterAdminListQuerySchema>;
 
@@ -486,7 +494,9 @@ export const LetterAdminRowSchema = z.object({
   publicVersionState: z.enum(LETTER_PUBLIC_VERSION_STATES).nullable(),
 });
 export type LetterAdminRow = z.infer<typeof LetterAdminRowSchema>;
-export const LetterAdminPageSchema = cursorPageSchema(LetterAdminRowSchema);
+export const LetterAdminPageSchema = cursorPageSchema(LetterAdminRowSchema).extend({
+  total: z.number().int().min(0).meta({ description: 'How many letters match the filters (all pages; the cursor and limit aside).' }),
+});
 
 /** The review state of the letter's public text (content safety). */
 export const LETTER_PUBLIC_REVIEW_STATES = ['not_requested', 'not_needed', 'pending', 'approved', 'rejected'] as const;

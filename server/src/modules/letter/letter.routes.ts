@@ -186,17 +186,18 @@ export const adminLetterRoutes = defineRouteModule({
     defineRoute({
       method: 'get',
       path: '/api/admin/letters',
-      summary: 'Letters, newest first, with the current deadline and overdue flag',
+      summary: 'Letters, newest first or by deadline, with a total count, the current deadline and overdue flag',
       description:
         'Handlers see their department’s letters only. `overdue` and `dueWithin` (working days left in the current ' +
         'step, overdue included) are evaluated against the calendar at request time. `q` matches tracking number, ' +
-        'subject and content literally.',
+        'subject and content literally. `sort=dueAt` is the queue by deadline: open letters by the due date of their ' +
+        'current step, earliest first, then closed ones newest first. `total` counts every letter matching the filters.',
       auth: staffAuth(),
       query: LetterAdminListQuerySchema,
       response: LetterAdminPageSchema,
       handler: async ({ actor, input, services }) => {
         const page = await services.letters.listLetters(actor, input.query);
-        return { items: page.letters.map((l) => presentAdminRow(l, page.now)), nextCursor: page.nextCursor };
+        return { items: page.letters.map((l) => presentAdminRow(l, page.now)), nextCursor: page.nextCursor, total: page.total };
       },
     }),
     defineRoute({

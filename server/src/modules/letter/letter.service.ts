@@ -37,7 +37,7 @@ import type { Actor, CitizenActor, StaffActor } from '../../lib/actor';
 import { cstMonthRange } from '../../lib/calendar-dates';
 import { addWorkingDays, toCstDate } from '../../lib/calendar';
 import { changesOf } from '../../lib/changes';
-import { afterCursorFilter, decodeCursor, pageOf } from '../../lib/cursor';
+import { afterAscendingCursorFilter, afterCursorFilter, decodeCursor, decodePhasedCursor, encodePhasedCursor, pageOf } from '../../lib/cursor';
 import { AppError, conflict, invalidState, isAppError, notFound, validationError } from '../../lib/errors';
 import { isDuplicateKeyError } from '../../lib/mongo-errors';
 import type { ServiceDeps } from '../../services';
@@ -121,6 +121,11 @@ export interface LetterPage {
   now: Date;
 }
 
+/** A page of the staff list, with how many letters match its filters in all. */
+export interface LetterStaffPage extends LetterPage {
+  total: number;
+}
+
 /** Settings in force and when an admin last saved them (null: defaults). */
 export interface LetterSettingsState {
   settings: LetterSettings;
@@ -156,7 +161,7 @@ export interface LetterService {
 
   // ---- staff ----
   /** Letters the actor may see (handlers: their department's), newest first, filtered. */
-  listLetters(actor: StaffActor, query: LetterAdminListQuery): Promise<LetterPage>;
+  listLetters(actor: StaffActor, query: LetterAdminListQuery): Promise<LetterStaffPage>;
   /** One letter with personal data; audited as `letter.read_personal_data`. @throws not_found */
   getLetter(actor: StaffActor, id: string): Promise<LetterDetail>;
   /** Office: submitted → accepted. */
@@ -722,6 +727,41 @@ export function createLetterService({ models, db, clock, logger, services, confi
     return { letters: page.rows, nextCursor: page.nextCursor, now: now() };
   };
 
+  /**
+   * The queue by deadline: open letters by the due instant of their current step, earliest first
+   * (ties by `_id`), then the closed ones (no deadline) newest first. The cursor names its phase,
+   * so a page may end in the first and the next one continue into the second.
+   */
+  const dueAtPage = async (filters: Record<string, unknown>[], query: { cursor?: string; limit: number }): Promise<LetterPage> => {
+    const key = query.cursor ? decodePhasedCursor(query.cursor, ['due', 'closed'] as const) : null;
+    const rows: LetterDoc[] = [];
+    let nextCursor: string | null = null;
+    if (!key || key.phase === 'due') {
+      const open = [...filters, { openDueAt: { $ne: null } }];
+      if (key) open.push(afterAscendingCursorFilter('openDueAt', key));
+      const found = await models.Letter.find({ $and: open }).sort({ openDueAt: 1, _id: 1 }).limit(query.limit + 1).lean<LetterDoc[]>();
+      rows.push(...found.slice(0, query.limit));
+      if (found.length > query.limit) {
+        const last = rows[rows.length - 1];
+        nextCursor = encodePhasedCursor('due', { at: last.openDueAt as Date, id: last._id });
+      }
+    }
+    if (nextCursor === null && rows.length < query.limit + 1) {
+      const closed = [...filters, { openDueAt: null }];
+      if (key?.phase === 'closed') closed.push(afterCursorFilter('submittedAt', key));
+      const want = query.limit - rows.length;
+      const found = await models.Letter.find({ $and: closed }).sort({ submittedAt: -1, _id: -1 }).limit(want + 1).lean<LetterDoc[]>();
+      rows.push(...found.slice(0, want));
+      if (found.length > want) {
+        const last = rows[rows.length - 1];
+        nextCursor = last.openDueAt
+          ? encodePhasedCursor('due', { at: last.openDueAt, id: last._id })
+          : encodePhasedCursor('closed', { at: last.submittedAt, id: last._id });
+      }
+    }
+    return { letters: rows, nextCursor, now: now() };
+  };
+
   const textFilter = (q: string, fields: readonly string[]) => {
     const pattern = containsText(q);
     return { $or: fields.map((f) => ({ [f]: pattern })) };
@@ -823,8 +863,12 @@ export function createLetterService({ models, db, clock, logger, services, confi
           $or: [{ publicVersion: { $exists: false } }, { 'replies.1': { $exists: true }, 'publicVersion.rounds': { $lt: 2 } }],
         });
       }
-      const page = await listPage(filters, query, 'submittedAt');
-      return { ...page, now: at };
+      const where = filters.length > 0 ? { $and: filters } : {};
+      const [page, total] = await Promise.all([
+        query.sort === 'dueAt' ? dueAtPage(filters, query) : listPage(filters, query, 'submittedAt'),
+        models.Letter.countDocuments(where),
+      ]);
+      return { ...page, now: at, total };
     },
 
     async getLetter(actor, id) {
