@@ -12,7 +12,7 @@ import type { Route } from '../lib/route';
 import { unknownKeys } from '../lib/strict-input';
 import { zodIssues } from './error-handler';
 
-export function validate(schemas: Route['schemas']): AppMiddleware {
+export function validate(schemas: Route['schemas'], options: { streamedBody?: boolean } = {}): AppMiddleware {
   return async (ctx, next) => {
     // A body of another type was left unparsed by the JSON body parser: say so rather than
     // report every field as missing.
@@ -20,7 +20,8 @@ export function validate(schemas: Route['schemas']): AppMiddleware {
     const issues: ValidationIssue[] = [];
     const parse = (where: 'params' | 'query' | 'body' | 'headers', raw: unknown): unknown => {
       const schema = schemas[where];
-      if (where !== 'headers') {
+      // A streamed body (uploads) is the handler's to read and judge.
+      if (where !== 'headers' && !(where === 'body' && options.streamedBody)) {
         const unknown = schema ? unknownKeys(schema, raw) : Object.keys(isRecord(raw) ? raw : {}).map((key) => [key]);
         for (const path of unknown) {
           const name = path.map(String).join('.');
