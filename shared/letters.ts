@@ -22,6 +22,9 @@ export const LETTER_LIMITS = {
   followUpMin: 10,
   followUpMax: 1000,
   searchMax: 50,
+  /** Internal notes (staff only): length of one, and how many a letter keeps. */
+  noteMax: 1000,
+  notesMax: 200,
 } as const;
 
 /**
@@ -82,6 +85,12 @@ export const LetterReasonSchema = z.object({
 });
 
 export const LetterAssignSchema = z.object({ departmentId: ObjectIdStringSchema });
+
+/** An internal note on a letter: staff only, never shown to the writer or the public. */
+export const LetterNoteCreateSchema = z.object({
+  text: boundedText('备注', 1, LETTER_LIMITS.noteMax),
+});
+export type LetterNoteCreate = z.infer<typeof LetterNoteCreateSchema>;
 
 export const LetterDraftSchema = z.object({
   reply: boundedText('答复内容', LETTER_LIMITS.replyMin, LETTER_LIMITS.replyMax),
@@ -276,6 +285,8 @@ export const LETTER_EVENT_TYPES = [
   'replied',
   'rated',
   'follow_up',
+  /** A handler sent a mis-assigned letter back to the office (the reason is internal). */
+  'returned_to_office',
 ] as const;
 export const LetterEventTypeSchema = z.enum(LETTER_EVENT_TYPES);
 export type LetterEventType = z.infer<typeof LetterEventTypeSchema>;
@@ -292,6 +303,7 @@ export const LETTER_EVENT_LABELS: Record<LetterEventType, string> = {
   replied: '答复',
   rated: '评价',
   follow_up: '追问',
+  returned_to_office: '退回办公室',
 };
 
 /** Who acted, as citizens are shown it: never a staff member's name. */
@@ -502,6 +514,15 @@ export const LetterAdminPageSchema = cursorPageSchema(LetterAdminRowSchema).exte
 export const LETTER_PUBLIC_REVIEW_STATES = ['not_requested', 'not_needed', 'pending', 'approved', 'rejected'] as const;
 export type LetterPublicReview = (typeof LETTER_PUBLIC_REVIEW_STATES)[number];
 
+/** An internal note as staff see it: who wrote it (account and role) and when. */
+export const LetterNoteViewSchema = z.object({
+  id: z.string(),
+  text: z.string(),
+  at: z.iso.datetime(),
+  by: z.object({ id: z.string(), username: z.string(), role: z.string(), roleLabel: z.string(), departmentName: z.string().nullable() }),
+});
+export type LetterNoteView = z.infer<typeof LetterNoteViewSchema>;
+
 /** A letter as staff see it, personal data included (reading it is audited). */
 export const LetterAdminViewSchema = LetterAdminRowSchema.extend({
   content: z.string(),
@@ -518,6 +539,8 @@ export const LetterAdminViewSchema = LetterAdminRowSchema.extend({
   followUpDetail: LetterFollowUpViewSchema.nullable(),
   timeline: z.array(LetterAdminTimelineEntryViewSchema),
   attachments: z.array(LetterAttachmentViewSchema),
+  /** Internal notes, oldest first: staff who may see the letter only, never the writer or the public. */
+  notes: z.array(LetterNoteViewSchema),
 });
 export type LetterAdminView = z.infer<typeof LetterAdminViewSchema>;
 

@@ -40,6 +40,18 @@ export interface LetterEventDoc {
   note: string | null;
 }
 
+/** An internal note: staff who may see the letter read it; never the writer or the public. */
+export interface LetterNoteDoc {
+  _id: Types.ObjectId;
+  text: string;
+  at: Date;
+  staffId: string;
+  username: string;
+  role: StaffRole;
+  /** The author's department (handlers), as named when the note was written. */
+  departmentName: string | null;
+}
+
 /** The reply being prepared (drafted, returned or approved), not yet sent. */
 export interface LetterDraftDoc {
   content: string;
@@ -132,6 +144,8 @@ export interface LetterDoc {
   /** Absent until the office confirms the public version (never null, like `draft`). */
   publicVersion?: LetterPublicVersionDoc;
   timeline: LetterEventDoc[];
+  /** Internal notes, oldest first (absent on letters written before notes existed). */
+  notes?: LetterNoteDoc[];
   /** sha256 of category, subject and content: finds repeated submissions. */
   contentHash: string;
   /** The citizen's `Idempotency-Key`, when sent, and a hash of the request it came with. */
@@ -234,6 +248,22 @@ export const letterSchema = new Schema<LetterDoc>(
       ),
     },
     timeline: { type: [eventSchema], default: [] },
+    notes: {
+      type: [
+        new Schema<LetterNoteDoc>(
+          {
+            text: { type: String, required: true },
+            at: { type: Date, required: true },
+            staffId: { type: String, required: true },
+            username: { type: String, required: true },
+            role: { type: String, required: true },
+            departmentName: { type: String, default: null },
+          },
+          { _id: true },
+        ),
+      ],
+      default: [],
+    },
     contentHash: { type: String, required: true },
     idempotencyKey: { type: String },
     requestHash: { type: String, required: true },

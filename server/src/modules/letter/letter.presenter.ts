@@ -19,6 +19,7 @@ import {
   type LetterCitizenView,
   type LetterCreated,
   type LetterEventType,
+  type LetterNoteView,
   type LetterPublicVersionView,
   type LetterPublicView,
   type LetterReplyView,
@@ -26,7 +27,7 @@ import {
   type LetterTimelineEntryView,
 } from '../../../../shared/letters';
 import { STAFF_ROLE_LABELS } from '../../../../shared/staff';
-import type { LetterDoc, LetterEventDoc, LetterReplyDoc } from './letter.model';
+import type { LetterDoc, LetterEventDoc, LetterNoteDoc, LetterReplyDoc } from './letter.model';
 import { presentDeadline } from '../../lib/deadline-view';
 import { currentDeadline, currentStep, isOverdue, workingDaysLeft } from './letter-deadlines';
 import { FOLLOW_UP_MAX_SCORE, type LetterDetail, type LetterPublicVersionRecord, type LetterSettingsState } from './letter.service';
@@ -240,6 +241,17 @@ export function presentAdminLetter({ letter: l, now, attachments }: LetterDetail
     followUpDetail: l.followUp ? { content: l.followUp.content, at: iso(l.followUp.at) } : null,
     timeline: l.timeline.map(adminTimelineEntry),
     attachments,
+    notes: (l.notes ?? []).map(presentNote),
+  };
+}
+
+/** An internal note for staff (the letter's staff view and the answer to adding one). */
+export function presentNote(n: LetterNoteDoc): LetterNoteView {
+  return {
+    id: n._id.toHexString(),
+    text: n.text,
+    at: iso(n.at),
+    by: { id: n.staffId, username: n.username, role: n.role, roleLabel: STAFF_ROLE_LABELS[n.role], departmentName: n.departmentName },
   };
 }
 

@@ -18,6 +18,8 @@ import {
   LetterFollowUpSchema,
   LetterMinePageSchema,
   LetterMineQuerySchema,
+  LetterNoteCreateSchema,
+  LetterNoteViewSchema,
   LetterPublicPageSchema,
   LetterPublicQuerySchema,
   LetterPublicVersionInputSchema,
@@ -38,6 +40,7 @@ import {
   presentCitizenLetter,
   presentCreatedLetter,
   presentMyLetterRow,
+  presentNote,
   presentPublicLetter,
   presentPublicVersion,
   presentSettings,
@@ -291,6 +294,35 @@ export const adminLetterRoutes = defineRouteModule({
         const r = await services.letters.returnDraft(actor, input.params.id, input.body.reason);
         return presentAdminRow(r.letter, r.now);
       },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/admin/letters/:id/return-to-office',
+      summary: 'Return a mis-assigned letter to the office with a reason (handler of the assigned department)',
+      description:
+        'The letter goes back to `accepted` without a department (any draft is discarded) for the office to assign ' +
+        'again; the reply deadline is unchanged. The reason is internal: the writer sees the step, not the reason.',
+      auth: staffAuth('handler'),
+      params: IdParams,
+      body: LetterReasonSchema,
+      response: ActionResponse,
+      errors: ['not_found', 'invalid_state'],
+      handler: async ({ actor, input, services }) => {
+        const r = await services.letters.returnToOffice(actor, input.params.id, input.body.reason);
+        return presentAdminRow(r.letter, r.now);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/admin/letters/:id/notes',
+      summary: 'Add an internal note (staff who may see the letter; never shown to the writer or the public)',
+      auth: staffAuth(),
+      params: IdParams,
+      body: LetterNoteCreateSchema,
+      response: LetterNoteViewSchema,
+      status: 201,
+      errors: ['not_found', 'letter_notes_full'],
+      handler: async ({ actor, input, services }) => presentNote((await services.letters.addNote(actor, input.params.id, input.body.text)).note),
     }),
     defineRoute({
       method: 'post',

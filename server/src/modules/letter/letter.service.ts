@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { isValidObjectId, Types, type ClientSession, type mongo } from 'mongoose';
 import {
   DEFAULT_LETTER_SETTINGS,
+  LETTER_LIMITS,
   LetterSettingsSchema,
   letterSubmissionIssues,
   OPEN_LETTER_STATUSES,
@@ -41,7 +42,7 @@ import { afterAscendingCursorFilter, afterCursorFilter, decodeCursor, decodePhas
 import { AppError, conflict, invalidState, isAppError, notFound, validationError } from '../../lib/errors';
 import { isDuplicateKeyError } from '../../lib/mongo-errors';
 import type { ServiceDeps } from '../../services';
-import type { LetterDoc, LetterEventDoc, LetterLockDoc, LetterPublicVersionDoc, LetterSettingsDoc } from './letter.model';
+import type { LetterDoc, LetterEventDoc, LetterLockDoc, LetterNoteDoc, LetterPublicVersionDoc, LetterSettingsDoc } from './letter.model';
 import { maskedTexts, originalTexts } from './letter-public-version';
 import { freshDeadline } from '../../lib/deadline-view';
 import { acceptedNotification, rejectedNotification, repliedNotification, type LetterNotification } from './letter-notifications';
@@ -178,6 +179,17 @@ export interface LetterService {
   returnDraft(actor: StaffActor, id: string, reason: string): Promise<LetterRecord>;
   /** Office: approved → replied; the writer gets an inbox entry and a `letter_replied` message. */
   sendReply(actor: StaffActor, id: string): Promise<LetterRecord>;
+  /**
+   * Handler of the assigned department: a mis-assigned letter goes back to the office (assigned or
+   * drafted → accepted, no department, any draft discarded) with the reason in the staff timeline.
+   * The reply deadline is unchanged. Audited as `letter.return_to_office`.
+   */
+  returnToOffice(actor: StaffActor, id: string, reason: string): Promise<LetterRecord>;
+  /**
+   * Any staff member who may see the letter adds an internal note (in any state). Audited as
+   * `letter.note`. @throws not_found, letter_notes_full (LETTER_LIMITS.notesMax reached)
+   */
+  addNote(actor: StaffActor, id: string, text: string): Promise<{ note: LetterNoteDoc; letter: LetterDoc }>;
 
   /**
    * Office: the public version to confirm (confirmed texts, else the masked proposal) beside the
@@ -1062,6 +1074,56 @@ export function createLetterService({ models, db, clock, logger, services, confi
           };
         },
       }),
+
+    returnToOffice: (actor, id, reason) =>
+      transition(actor, id, {
+        action: 'return_to_office',
+        from: ['assigned', 'drafted'],
+        plan: (letter) => ({
+          // Back to the office's queue as if just accepted: openDueAt keeps the reply deadline.
+          set: { status: 'accepted', departmentId: null, departmentName: null },
+          unset: { draft: '' },
+          event: { type: 'returned_to_office', status: 'accepted', departmentId: letter.departmentId, departmentName: letter.departmentName, note: reason },
+          audit: { reason, departmentId: letter.departmentId?.toHexString() ?? null, discardedDraft: Boolean(letter.draft) },
+        }),
+      }),
+
+    async addNote(actor, id, text) {
+      const letter = await loadForStaff(actor, id);
+      const note: LetterNoteDoc = {
+        _id: new Types.ObjectId(),
+        text,
+        at: now(),
+        staffId: actor.staffId,
+        username: actor.username,
+        role: actor.role,
+        departmentName: actor.role === 'handler' ? letter.departmentName : null,
+      };
+      const updated = await db.connection.transaction(async (session) => {
+        // Conditional on the handler's scope (a reassignment meanwhile takes the letter away) and
+        // on the cap, so the document cannot grow without bound.
+        const doc = await models.Letter.findOneAndUpdate(
+          { _id: letter._id, ...staffScope(actor), [`notes.${LETTER_LIMITS.notesMax - 1}`]: { $exists: false } },
+          { $push: { notes: note } },
+          { session, returnDocument: 'after' },
+        ).lean<LetterDoc>();
+        if (!doc) return null;
+        await services.audit.recordAudit({
+          actor,
+          action: 'letter.note',
+          targetType: 'letter',
+          targetId: letter._id,
+          details: { trackingNo: letter.trackingNo, noteId: note._id.toHexString(), status: letter.status },
+          session,
+        });
+        return doc;
+      });
+      if (!updated) {
+        await loadForStaff(actor, id);
+        throw new AppError('letter_notes_full', { details: { max: LETTER_LIMITS.notesMax } });
+      }
+      return { note, letter: updated };
+    },
 
     getSettings,
 
