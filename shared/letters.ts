@@ -90,7 +90,6 @@ export const LetterAssignSchema = z.object({ departmentId: ObjectIdStringSchema 
 export const LetterNoteCreateSchema = z.object({
   text: boundedText('备注', 1, LETTER_LIMITS.noteMax),
 });
-export type LetterNoteCreate = z.infer<typeof LetterNoteCreateSchema>;
 
 export const LetterDraftSchema = z.object({
   reply: boundedText('答复内容', LETTER_LIMITS.replyMin, LETTER_LIMITS.replyMax),
