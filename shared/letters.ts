@@ -25,6 +25,8 @@ export const LETTER_LIMITS = {
   /** Internal notes (staff only): length of one, and how many a letter keeps. */
   noteMax: 1000,
   notesMax: 200,
+  /** An extension (延期) adds at most this many working days to a reply deadline, once per reply round. */
+  extensionDaysMax: 20,
 } as const;
 
 /**
@@ -85,6 +87,16 @@ export const LetterReasonSchema = z.object({
 });
 
 export const LetterAssignSchema = z.object({ departmentId: ObjectIdStringSchema });
+
+/** A handler's request for more working days to reply (延期). */
+export const LetterExtensionRequestSchema = z.object({
+  workingDays: z.coerce
+    .number({ error: '请填写延期的工作日数' })
+    .int({ message: '延期天数应为整数' })
+    .min(1, { message: '延期至少1个工作日' })
+    .max(LETTER_LIMITS.extensionDaysMax, { message: `延期最多${LETTER_LIMITS.extensionDaysMax}个工作日` }),
+  reason: boundedText('延期理由', LETTER_LIMITS.reasonMin, LETTER_LIMITS.reasonMax),
+});
 
 /** An internal note on a letter: staff only, never shown to the writer or the public. */
 export const LetterNoteCreateSchema = z.object({
@@ -286,6 +298,10 @@ export const LETTER_EVENT_TYPES = [
   'follow_up',
   /** A handler sent a mis-assigned letter back to the office (the reason is internal). */
   'returned_to_office',
+  /** 延期: asked by the handler (internal), granted (the writer sees the reason), refused (internal). */
+  'extension_requested',
+  'extended',
+  'extension_refused',
 ] as const;
 export const LetterEventTypeSchema = z.enum(LETTER_EVENT_TYPES);
 export type LetterEventType = z.infer<typeof LetterEventTypeSchema>;
@@ -303,6 +319,9 @@ export const LETTER_EVENT_LABELS: Record<LetterEventType, string> = {
   rated: '评价',
   follow_up: '追问',
   returned_to_office: '退回办公室',
+  extension_requested: '申请延期',
+  extended: '延期答复',
+  extension_refused: '不同意延期',
 };
 
 /** Who acted, as citizens are shown it: never a staff member's name. */
@@ -425,6 +444,19 @@ export const LetterCitizenViewSchema = z.object({
   canFollowUp: z.boolean(),
   timeline: z.array(LetterTimelineEntryViewSchema),
   attachments: z.array(LetterAttachmentViewSchema),
+  /** Granted extensions (延期) of the reply deadline: by how much, why, and the dates before and after. */
+  extensions: z
+    .array(
+      z.object({
+        round: z.number().int(),
+        workingDays: z.number().int(),
+        reason: z.string(),
+        grantedAt: z.iso.datetime(),
+        previousDueDate: z.string(),
+        newDueDate: z.string(),
+      }),
+    )
+    .default([]),
 });
 export type LetterCitizenView = z.infer<typeof LetterCitizenViewSchema>;
 
@@ -540,6 +572,24 @@ export const LetterAdminViewSchema = LetterAdminRowSchema.extend({
   attachments: z.array(LetterAttachmentViewSchema),
   /** Internal notes, oldest first: staff who may see the letter only, never the writer or the public. */
   notes: z.array(LetterNoteViewSchema),
+  /** Extension requests (延期), oldest first, whatever their outcome. */
+  extensions: z
+    .array(
+      z.object({
+        round: z.number().int(),
+        workingDays: z.number().int(),
+        reason: z.string(),
+        status: z.enum(['pending', 'granted', 'refused']),
+        requestedAt: z.iso.datetime(),
+        requestedBy: z.object({ id: z.string(), username: z.string() }),
+        decidedAt: z.iso.datetime().nullable(),
+        decidedBy: z.object({ id: z.string(), username: z.string() }).nullable(),
+        refuseReason: z.string().nullable(),
+        previousDueDate: z.string().nullable(),
+        newDueDate: z.string().nullable(),
+      }),
+    )
+    .default([]),
 });
 export type LetterAdminView = z.infer<typeof LetterAdminViewSchema>;
 

@@ -34,7 +34,7 @@ import { FOLLOW_UP_MAX_SCORE, type LetterDetail, type LetterPublicVersionRecord,
 import { confirmedTexts, currentPublicTexts, originalTexts, publicVersionState } from './letter-public-version';
 
 /** Steps whose note the writer may read (their own words, or the reason given to them). */
-const NOTES_FOR_WRITER: readonly LetterEventType[] = ['rejected', 'rated', 'follow_up'];
+const NOTES_FOR_WRITER: readonly LetterEventType[] = ['rejected', 'rated', 'follow_up', 'extended'];
 
 const iso = (d: Date) => d.toISOString();
 
@@ -140,6 +140,17 @@ export function presentCitizenLetter({ letter: l, now, attachments }: LetterDeta
     canFollowUp: l.status === 'rated' && !l.followUp && lastRating !== undefined && lastRating.score <= FOLLOW_UP_MAX_SCORE,
     timeline: l.timeline.map((e) => timelineEntry(e, false)),
     attachments,
+    // Only granted extensions, and only what the writer is told: why, how long, the dates.
+    extensions: (l.extensions ?? [])
+      .filter((x) => x.status === 'granted')
+      .map((x) => ({
+        round: x.round,
+        workingDays: x.workingDays,
+        reason: x.reason,
+        grantedAt: iso(x.decidedAt as Date),
+        previousDueDate: x.previousDueDate ?? '',
+        newDueDate: x.newDueDate ?? '',
+      })),
   };
 }
 
@@ -242,6 +253,19 @@ export function presentAdminLetter({ letter: l, now, attachments }: LetterDetail
     timeline: l.timeline.map(adminTimelineEntry),
     attachments,
     notes: (l.notes ?? []).map(presentNote),
+    extensions: (l.extensions ?? []).map((x) => ({
+      round: x.round,
+      workingDays: x.workingDays,
+      reason: x.reason,
+      status: x.status,
+      requestedAt: iso(x.requestedAt),
+      requestedBy: { id: x.requestedBy, username: x.requestedByUsername },
+      decidedAt: x.decidedAt ? iso(x.decidedAt) : null,
+      decidedBy: x.decidedBy ? { id: x.decidedBy, username: x.decidedByUsername ?? '' } : null,
+      refuseReason: x.refuseReason,
+      previousDueDate: x.previousDueDate,
+      newDueDate: x.newDueDate,
+    })),
   };
 }
 

@@ -15,6 +15,7 @@ import {
   LetterCreatedSchema,
   LetterCreateSchema,
   LetterDraftSchema,
+  LetterExtensionRequestSchema,
   LetterFollowUpSchema,
   LetterMinePageSchema,
   LetterMineQuerySchema,
@@ -309,6 +310,53 @@ export const adminLetterRoutes = defineRouteModule({
       errors: ['not_found', 'invalid_state'],
       handler: async ({ actor, input, services }) => {
         const r = await services.letters.returnToOffice(actor, input.params.id, input.body.reason);
+        return presentAdminRow(r.letter, r.now);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/admin/letters/:id/extension',
+      summary: 'Ask for more working days to reply, with a reason (延期; handler of the assigned department)',
+      description:
+        'While the letter is assigned or drafted. One pending request at a time (409 `invalid_state`, ' +
+        '`details.reason: extension_pending`) and one granted extension per reply round (`extension_used`).',
+      auth: staffAuth('handler'),
+      params: IdParams,
+      body: LetterExtensionRequestSchema,
+      response: ActionResponse,
+      errors: ['not_found', 'invalid_state'],
+      handler: async ({ actor, input, services }) => {
+        const r = await services.letters.requestExtension(actor, input.params.id, input.body);
+        return presentAdminRow(r.letter, r.now);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/admin/letters/:id/extension/grant',
+      summary: 'Grant the pending extension: the reply deadline moves and the writer is told why (分管领导)',
+      description:
+        'The new reply deadline counts the original working days plus the extra ones from the same start, on the ' +
+        'working-day calendar. No pending request → 409 `invalid_state` (`details.reason: no_pending_extension`).',
+      auth: staffAuth('reviewer'),
+      params: IdParams,
+      response: ActionResponse,
+      errors: ['not_found', 'invalid_state'],
+      handler: async ({ actor, input, services }) => {
+        const r = await services.letters.grantExtension(actor, input.params.id);
+        return presentAdminRow(r.letter, r.now);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/admin/letters/:id/extension/refuse',
+      summary: 'Refuse the pending extension with a reason; the deadline stays (分管领导)',
+      auth: staffAuth('reviewer'),
+      params: IdParams,
+      body: LetterReasonSchema,
+      response: ActionResponse,
+      errors: ['not_found', 'invalid_state'],
+      handler: async ({ actor, input, services }) => {
+        const r = await services.letters.refuseExtension(actor, input.params.id, input.body.reason);
         return presentAdminRow(r.letter, r.now);
       },
     }),

@@ -36,16 +36,16 @@ import {
 } from '../../../../shared/letters';
 import type { Actor, CitizenActor, StaffActor } from '../../lib/actor';
 import { cstMonthRange } from '../../lib/calendar-dates';
-import { addWorkingDays, toCstDate } from '../../lib/calendar';
+import { addWorkingDays, recomputeDeadline, toCstDate } from '../../lib/calendar';
 import { changesOf } from '../../lib/changes';
 import { afterAscendingCursorFilter, afterCursorFilter, decodeCursor, decodePhasedCursor, encodePhasedCursor, pageOf } from '../../lib/cursor';
 import { AppError, conflict, invalidState, isAppError, notFound, validationError } from '../../lib/errors';
 import { isDuplicateKeyError } from '../../lib/mongo-errors';
 import type { ServiceDeps } from '../../services';
-import type { LetterDoc, LetterEventDoc, LetterLockDoc, LetterNoteDoc, LetterPublicVersionDoc, LetterSettingsDoc } from './letter.model';
+import type { LetterDoc, LetterEventDoc, LetterExtensionDoc, LetterLockDoc, LetterNoteDoc, LetterPublicVersionDoc, LetterSettingsDoc } from './letter.model';
 import { maskedTexts, originalTexts } from './letter-public-version';
 import { freshDeadline } from '../../lib/deadline-view';
-import { acceptedNotification, rejectedNotification, repliedNotification, type LetterNotification } from './letter-notifications';
+import { acceptedNotification, extendedNotification, rejectedNotification, repliedNotification, type LetterNotification } from './letter-notifications';
 import { computeFigures, type LetterMonthlyFigures } from './letter-stats';
 import { containsText } from '../../lib/regex';
 
@@ -186,6 +186,20 @@ export interface LetterService {
    */
   returnToOffice(actor: StaffActor, id: string, reason: string): Promise<LetterRecord>;
   /**
+   * Handler of the assigned department asks for more working days to reply (延期), while the letter
+   * is assigned or drafted: one pending request at a time, one granted extension per reply round.
+   * Audited `letter.extension_request`. @throws not_found, invalid_state (`details.reason`)
+   */
+  requestExtension(actor: StaffActor, id: string, input: { workingDays: number; reason: string }): Promise<LetterRecord>;
+  /**
+   * Reviewer grants the pending extension: the reply deadline becomes the original count plus the
+   * extra working days from the same start; the writer is told the new date and why.
+   * Audited `letter.extension_grant`. @throws not_found, invalid_state
+   */
+  grantExtension(actor: StaffActor, id: string): Promise<LetterRecord>;
+  /** Reviewer refuses the pending extension with a reason (internal). Audited `letter.extension_refuse`. */
+  refuseExtension(actor: StaffActor, id: string, reason: string): Promise<LetterRecord>;
+  /**
    * Any staff member who may see the letter adds an internal note (in any state). Audited as
    * `letter.note`. @throws not_found, letter_notes_full (LETTER_LIMITS.notesMax reached)
    */
@@ -244,6 +258,8 @@ interface TransitionPlan {
   /** Fields removed (sub-documents are removed, never set to null: see LetterDoc.draft). */
   unset?: Record<string, ''>;
   push?: Record<string, unknown>;
+  /** Further conditions of the update besides the status read (e.g. no pending extension). */
+  where?: Record<string, unknown>;
   event: EventInput;
   audit?: Record<string, unknown>;
   /** Runs in the transaction after the update (notifications). */
@@ -354,7 +370,7 @@ export function createLetterService({ models, db, clock, logger, services, confi
       const plan = await spec.plan(before, at);
       const outcome = await db.connection.transaction(async (session) => {
         const updated = await models.Letter.findOneAndUpdate(
-          { _id: before._id, status: before.status, ...staffScope(actor) },
+          { _id: before._id, status: before.status, ...staffScope(actor), ...plan.where },
           { $set: plan.set, $push: { timeline: staffEvent(actor, at, plan.event), ...plan.push }, ...(plan.unset ? { $unset: plan.unset } : {}) },
           { session, returnDocument: 'after' },
         ).lean<LetterDoc>();
@@ -1086,6 +1102,94 @@ export function createLetterService({ models, db, clock, logger, services, confi
           event: { type: 'returned_to_office', status: 'accepted', departmentId: letter.departmentId, departmentName: letter.departmentName, note: reason },
           audit: { reason, departmentId: letter.departmentId?.toHexString() ?? null, discardedDraft: Boolean(letter.draft) },
         }),
+      }),
+
+    requestExtension: (actor, id, input) =>
+      transition(actor, id, {
+        action: 'extension_request',
+        from: ['assigned', 'drafted'],
+        plan: (letter, at) => {
+          const extensions = letter.extensions ?? [];
+          const round = letter.replies.length + 1;
+          if (extensions.some((x) => x.status === 'pending')) throw invalidState({ status: letter.status, reason: 'extension_pending' });
+          if (extensions.some((x) => x.status === 'granted' && x.round === round)) throw invalidState({ status: letter.status, reason: 'extension_used' });
+          const request: LetterExtensionDoc = {
+            round,
+            workingDays: input.workingDays,
+            reason: input.reason,
+            status: 'pending',
+            requestedAt: at,
+            requestedBy: actor.staffId,
+            requestedByUsername: actor.username,
+            decidedAt: null,
+            decidedBy: null,
+            decidedByUsername: null,
+            refuseReason: null,
+            previousDueDate: null,
+            newDueDate: null,
+          };
+          return {
+            set: {},
+            push: { extensions: request },
+            // Two requests at once: the second finds the first one's pending entry.
+            where: { 'extensions.status': { $ne: 'pending' } },
+            event: { type: 'extension_requested', status: letter.status, departmentId: letter.departmentId, departmentName: letter.departmentName, note: input.reason },
+            audit: { workingDays: input.workingDays, reason: input.reason, round },
+          };
+        },
+      }),
+
+    grantExtension: (actor, id) =>
+      transition(actor, id, {
+        action: 'extension_grant',
+        from: ['accepted', 'assigned', 'drafted', 'approved'],
+        plan: (letter, at) => {
+          const extensions = letter.extensions ?? [];
+          const index = extensions.findIndex((x) => x.status === 'pending');
+          if (index < 0) throw invalidState({ status: letter.status, reason: 'no_pending_extension' });
+          const pending = extensions[index];
+          const current = freshDeadline(letter.replyDeadline);
+          // The same count from the same start, longer: the explanation stays one sentence.
+          const extended = recomputeDeadline({ startDate: current.startDate, workingDays: current.workingDays + pending.workingDays });
+          return {
+            set: {
+              replyDeadline: extended,
+              openDueAt: extended.dueAt,
+              [`extensions.${index}.status`]: 'granted',
+              [`extensions.${index}.decidedAt`]: at,
+              [`extensions.${index}.decidedBy`]: actor.staffId,
+              [`extensions.${index}.decidedByUsername`]: actor.username,
+              [`extensions.${index}.previousDueDate`]: current.dueDate,
+              [`extensions.${index}.newDueDate`]: extended.dueDate,
+            },
+            where: { [`extensions.${index}.status`]: 'pending' },
+            event: { type: 'extended', status: letter.status, departmentId: letter.departmentId, departmentName: letter.departmentName, note: pending.reason },
+            audit: { workingDays: pending.workingDays, previousDueDate: current.dueDate, newDueDate: extended.dueDate, round: pending.round },
+            after: (updated, session) => notify(extendedNotification(updated, at, pending.reason, extended.dueDate), session),
+          };
+        },
+      }),
+
+    refuseExtension: (actor, id, reason) =>
+      transition(actor, id, {
+        action: 'extension_refuse',
+        from: ['accepted', 'assigned', 'drafted', 'approved'],
+        plan: (letter, at) => {
+          const index = (letter.extensions ?? []).findIndex((x) => x.status === 'pending');
+          if (index < 0) throw invalidState({ status: letter.status, reason: 'no_pending_extension' });
+          return {
+            set: {
+              [`extensions.${index}.status`]: 'refused',
+              [`extensions.${index}.decidedAt`]: at,
+              [`extensions.${index}.decidedBy`]: actor.staffId,
+              [`extensions.${index}.decidedByUsername`]: actor.username,
+              [`extensions.${index}.refuseReason`]: reason,
+            },
+            where: { [`extensions.${index}.status`]: 'pending' },
+            event: { type: 'extension_refused', status: letter.status, departmentId: letter.departmentId, departmentName: letter.departmentName, note: reason },
+            audit: { reason },
+          };
+        },
       }),
 
     async addNote(actor, id, text) {
