@@ -362,6 +362,11 @@ export const AdminErrorReportQuerySchema = CursorQuerySchema.extend({
   q: z.string().trim().min(1, { message: '请输入搜索内容' }).max(ERROR_REPORT_LIMITS.searchMax, { message: `搜索内容最多${ERROR_REPORT_LIMITS.searchMax}个字` }).optional(),
   /** Leave out duplicates (reports linked to another). */
   primaryOnly: BooleanQuerySchema.optional(),
+  /**
+   * `submittedAt` (default): newest first. `dueAt`: the queue by deadline — open reports by the due
+   * date of their current step (forward, then reply), earliest first, then replied and closed ones newest first.
+   */
+  sort: z.enum(['submittedAt', 'dueAt'], { error: '只能是 submittedAt 或 dueAt' }).default('submittedAt'),
 });
 export type AdminErrorReportQuery = z.infer<typeof AdminErrorReportQuerySchema>;
 
@@ -401,7 +406,9 @@ export const AdminErrorReportSummarySchema = z.object({
   /** Derived now from the deadlines and the calendar; never stored. */
   overdue: z.object({ forward: z.boolean(), reply: z.boolean() }),
 });
-export const AdminErrorReportPageSchema = cursorPageSchema(AdminErrorReportSummarySchema);
+export const AdminErrorReportPageSchema = cursorPageSchema(AdminErrorReportSummarySchema).extend({
+  total: z.number().int().min(0).meta({ description: 'How many reports match the filters (all pages; the cursor and limit aside).' }),
+});
 
 /** A report for staff, personal data included (the read is audited). */
 export const AdminErrorReportDetailSchema = AdminErrorReportSummarySchema.extend({

@@ -49,6 +49,9 @@ export const ERROR_MESSAGES = {
   category_key_taken: '类别代码已存在',
   category_name_taken: '类别名称已存在',
   category_in_use: '该类别下还有政策文件，不能删除',
+  // Staff console (issue 9).
+  letter_notes_full: '该信件的内部备注已达上限',
+  reply_template_title_taken: '已有同名的常用语',
 } as const;
 
 /** A stable snake_case error code. */

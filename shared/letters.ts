@@ -22,6 +22,11 @@ export const LETTER_LIMITS = {
   followUpMin: 10,
   followUpMax: 1000,
   searchMax: 50,
+  /** Internal notes (staff only): length of one, and how many a letter keeps. */
+  noteMax: 1000,
+  notesMax: 200,
+  /** An extension (延期) adds at most this many working days to a reply deadline, once per reply round. */
+  extensionDaysMax: 20,
 } as const;
 
 /**
@@ -82,6 +87,21 @@ export const LetterReasonSchema = z.object({
 });
 
 export const LetterAssignSchema = z.object({ departmentId: ObjectIdStringSchema });
+
+/** A handler's request for more working days to reply (延期). */
+export const LetterExtensionRequestSchema = z.object({
+  workingDays: z.coerce
+    .number({ error: '请填写延期的工作日数' })
+    .int({ message: '延期天数应为整数' })
+    .min(1, { message: '延期至少1个工作日' })
+    .max(LETTER_LIMITS.extensionDaysMax, { message: `延期最多${LETTER_LIMITS.extensionDaysMax}个工作日` }),
+  reason: boundedText('延期理由', LETTER_LIMITS.reasonMin, LETTER_LIMITS.reasonMax),
+});
+
+/** An internal note on a letter: staff only, never shown to the writer or the public. */
+export const LetterNoteCreateSchema = z.object({
+  text: boundedText('备注', 1, LETTER_LIMITS.noteMax),
+});
 
 export const LetterDraftSchema = z.object({
   reply: boundedText('答复内容', LETTER_LIMITS.replyMin, LETTER_LIMITS.replyMax),
@@ -237,6 +257,9 @@ export const LetterPublicQuerySchema = CursorQuerySchema.extend({
 });
 export type LetterPublicQuery = z.infer<typeof LetterPublicQuerySchema>;
 
+/** Orders of the staff letter list (`?sort=`). */
+const LETTER_ADMIN_SORTS = ['submittedAt', 'dueAt'] as const;
+
 export const LetterAdminListQuerySchema = CursorQuerySchema.extend({
   status: LetterStatusSchema.optional(),
   departmentId: ObjectIdStringSchema.optional(),
@@ -248,6 +271,11 @@ export const LetterAdminListQuerySchema = CursorQuerySchema.extend({
   q: SearchTextSchema.optional(),
   /** `pending`: replied letters meant to be public whose public version awaits the office's confirmation. */
   publicVersion: z.enum(['pending'], { error: '只能是 pending' }).optional(),
+  /**
+   * `submittedAt` (default): newest first. `dueAt`: the queue by deadline — open letters by the due
+   * date of their current step, earliest first, then closed letters (no deadline) newest first.
+   */
+  sort: z.enum(LETTER_ADMIN_SORTS, { error: '只能是 submittedAt 或 dueAt' }).default('submittedAt'),
 });
 export type LetterAdminListQuery = z.infer<typeof LetterAdminListQuerySchema>;
 
@@ -268,6 +296,12 @@ export const LETTER_EVENT_TYPES = [
   'replied',
   'rated',
   'follow_up',
+  /** A handler sent a mis-assigned letter back to the office (the reason is internal). */
+  'returned_to_office',
+  /** 延期: asked by the handler (internal), granted (the writer sees the reason), refused (internal). */
+  'extension_requested',
+  'extended',
+  'extension_refused',
 ] as const;
 export const LetterEventTypeSchema = z.enum(LETTER_EVENT_TYPES);
 export type LetterEventType = z.infer<typeof LetterEventTypeSchema>;
@@ -284,6 +318,10 @@ export const LETTER_EVENT_LABELS: Record<LetterEventType, string> = {
   replied: '答复',
   rated: '评价',
   follow_up: '追问',
+  returned_to_office: '退回办公室',
+  extension_requested: '申请延期',
+  extended: '延期答复',
+  extension_refused: '不同意延期',
 };
 
 /** Who acted, as citizens are shown it: never a staff member's name. */
@@ -406,6 +444,19 @@ export const LetterCitizenViewSchema = z.object({
   canFollowUp: z.boolean(),
   timeline: z.array(LetterTimelineEntryViewSchema),
   attachments: z.array(LetterAttachmentViewSchema),
+  /** Granted extensions (延期) of the reply deadline: by how much, why, and the dates before and after. */
+  extensions: z
+    .array(
+      z.object({
+        round: z.number().int(),
+        workingDays: z.number().int(),
+        reason: z.string(),
+        grantedAt: z.iso.datetime(),
+        previousDueDate: z.string(),
+        newDueDate: z.string(),
+      }),
+    )
+    .default([]),
 });
 export type LetterCitizenView = z.infer<typeof LetterCitizenViewSchema>;
 
@@ -486,11 +537,22 @@ export const LetterAdminRowSchema = z.object({
   publicVersionState: z.enum(LETTER_PUBLIC_VERSION_STATES).nullable(),
 });
 export type LetterAdminRow = z.infer<typeof LetterAdminRowSchema>;
-export const LetterAdminPageSchema = cursorPageSchema(LetterAdminRowSchema);
+export const LetterAdminPageSchema = cursorPageSchema(LetterAdminRowSchema).extend({
+  total: z.number().int().min(0).meta({ description: 'How many letters match the filters (all pages; the cursor and limit aside).' }),
+});
 
 /** The review state of the letter's public text (content safety). */
 export const LETTER_PUBLIC_REVIEW_STATES = ['not_requested', 'not_needed', 'pending', 'approved', 'rejected'] as const;
 export type LetterPublicReview = (typeof LETTER_PUBLIC_REVIEW_STATES)[number];
+
+/** An internal note as staff see it: who wrote it (account and role) and when. */
+export const LetterNoteViewSchema = z.object({
+  id: z.string(),
+  text: z.string(),
+  at: z.iso.datetime(),
+  by: z.object({ id: z.string(), username: z.string(), role: z.string(), roleLabel: z.string(), departmentName: z.string().nullable() }),
+});
+export type LetterNoteView = z.infer<typeof LetterNoteViewSchema>;
 
 /** A letter as staff see it, personal data included (reading it is audited). */
 export const LetterAdminViewSchema = LetterAdminRowSchema.extend({
@@ -508,6 +570,26 @@ export const LetterAdminViewSchema = LetterAdminRowSchema.extend({
   followUpDetail: LetterFollowUpViewSchema.nullable(),
   timeline: z.array(LetterAdminTimelineEntryViewSchema),
   attachments: z.array(LetterAttachmentViewSchema),
+  /** Internal notes, oldest first: staff who may see the letter only, never the writer or the public. */
+  notes: z.array(LetterNoteViewSchema),
+  /** Extension requests (延期), oldest first, whatever their outcome. */
+  extensions: z
+    .array(
+      z.object({
+        round: z.number().int(),
+        workingDays: z.number().int(),
+        reason: z.string(),
+        status: z.enum(['pending', 'granted', 'refused']),
+        requestedAt: z.iso.datetime(),
+        requestedBy: z.object({ id: z.string(), username: z.string() }),
+        decidedAt: z.iso.datetime().nullable(),
+        decidedBy: z.object({ id: z.string(), username: z.string() }).nullable(),
+        refuseReason: z.string().nullable(),
+        previousDueDate: z.string().nullable(),
+        newDueDate: z.string().nullable(),
+      }),
+    )
+    .default([]),
 });
 export type LetterAdminView = z.infer<typeof LetterAdminViewSchema>;
 

@@ -20,6 +20,7 @@ import {
 } from './modules/consultation/consultation.model';
 import { contentReviewSchema, type ContentReviewDoc } from './modules/content-safety/content-review.model';
 import { departmentSchema, type DepartmentDoc } from './modules/department/department.model';
+import { replyTemplateSchema, type ReplyTemplateDoc } from './modules/reply-template/reply-template.model';
 import { errorReportCounterSchema, errorReportSchema, type ErrorReportCounterDoc, type ErrorReportDoc } from './modules/error-report/error-report.model';
 import {
   letterCounterSchema,
@@ -86,6 +87,8 @@ export interface Models {
   PolicyCatalogState: Model<PolicyCatalogStateDoc>;
   // Accounts: the guard that serialises changes taking an admin away.
   StaffGuard: Model<StaffGuardDoc>;
+  /** 常用语 for letter replies. */
+  ReplyTemplate: Model<ReplyTemplateDoc>;
 }
 
 /** Binds a schema to the connection once; later calls (a second app on the same connection) reuse it. */
@@ -124,6 +127,7 @@ export function createModels(connection: Connection): Models {
     PolicyCategory: bind(connection, 'PolicyCategory', policyCategorySchema),
     PolicyCatalogState: bind(connection, 'PolicyCatalogState', policyCatalogStateSchema),
     StaffGuard: bind(connection, 'StaffGuard', staffGuardSchema),
+    ReplyTemplate: bind(connection, 'ReplyTemplate', replyTemplateSchema),
   };
 }
 

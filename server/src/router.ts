@@ -102,7 +102,7 @@ export function buildRouter(modules: readonly RouteModule[], options: BuildRoute
         // Public cached reads validate first, so the cache is keyed on the normalised input (a
         // junk parameter is no new entry), and a cache hit costs neither a token check nor a
         // rate-limit counter (public routes never answer 401 anyway).
-        chain.push(validate(route.schemas));
+        chain.push(validate(route.schemas, { streamedBody: route.streamedBody !== undefined }));
         const seconds = Math.min(route.publicCache.maxAgeSeconds, options.publicCacheSeconds ?? 0);
         if (seconds > 0) {
           chain.push(cache.middleware(seconds * 1000, (ctx) => canonicalKey(key, ctx.state.input ?? { params: null, query: null })));
@@ -113,7 +113,7 @@ export function buildRouter(modules: readonly RouteModule[], options: BuildRoute
       if (route.onServed) chain.unshift(served(route.onServed, options.services));
       if (route.rateLimit) chain.push(rateLimit(route.rateLimit, options.services));
       if (route.publicReadLimit) chain.push(publicReadLimit(route.publicReadLimit, options.services));
-      if (!route.publicCache) chain.push(validate(route.schemas));
+      if (!route.publicCache) chain.push(validate(route.schemas, { streamedBody: route.streamedBody !== undefined }));
       chain.push(handlerFor(route, options));
       router.register(route.path, [route.method.toUpperCase()], chain, { name: key });
     }

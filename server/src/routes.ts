@@ -12,10 +12,11 @@ import { healthRoutes } from './modules/health/health.routes';
 import { adminLetterRoutes, letterRoutes } from './modules/letter/letter.routes';
 import { consultationRoutes } from './modules/consultation/consultation.routes';
 import { notificationRoutes } from './modules/notification/notification.routes';
+import { replyTemplateRoutes } from './modules/reply-template/reply-template.routes';
 import { adminPolicyRoutes, policyRoutes } from './modules/policy/policy.routes';
 import { staffRoutes } from './modules/staff/staff.routes';
 import { statsRoutes } from './modules/stats/stats.routes';
 import { uploadRoutes } from './modules/upload/upload.routes';
 import { userRoutes } from './modules/user/user.routes';
 
-export const ROUTE_MODULES: readonly RouteModule[] = [healthRoutes, authRoutes, staffRoutes, departmentRoutes, auditRoutes, letterRoutes, adminLetterRoutes, uploadRoutes, notificationRoutes, contentSafetyRoutes, errorReportRoutes, consultationRoutes, policyRoutes, adminPolicyRoutes, statsRoutes, userRoutes];
+export const ROUTE_MODULES: readonly RouteModule[] = [healthRoutes, authRoutes, staffRoutes, departmentRoutes, auditRoutes, letterRoutes, adminLetterRoutes, uploadRoutes, notificationRoutes, contentSafetyRoutes, errorReportRoutes, consultationRoutes, policyRoutes, adminPolicyRoutes, statsRoutes, userRoutes, replyTemplateRoutes];

@@ -20,6 +20,7 @@ import { createAuthService, type AuthService } from './modules/auth/auth.service
 import { createConsultationService, type ConsultationService } from './modules/consultation/consultation.service';
 import { createContentSafetyService, type ContentSafetyService } from './modules/content-safety/content-safety.service';
 import { createDepartmentService, type DepartmentService } from './modules/department/department.service';
+import { createReplyTemplateService, type ReplyTemplateService } from './modules/reply-template/reply-template.service';
 import { createErrorReportService, type ErrorReportService } from './modules/error-report/error-report.service';
 import { createHealthService, type HealthService } from './modules/health/health.service';
 import { createLeaseService, type LeaseService } from './modules/lease/lease.service';
@@ -52,6 +53,8 @@ export interface Services {
   /** 政策解读 policies, interpretations and categories; `countsForMonth` gives the channel's supervision figures. */
   policies: PolicyService;
   rateLimits: RateLimitService;
+  /** 常用语: reply templates kept by the office. */
+  replyTemplates: ReplyTemplateService;
   staff: StaffService;
   /** 月度督查统计: every channel's monthly figures on one row schema (staff table, CSV, public totals). */
   stats: StatsService;
@@ -106,6 +109,7 @@ export function createServices(base: Omit<ServiceDeps, 'services'>): Services {
     letters: createLetterService(deps),
     policies: createPolicyService(deps),
     rateLimits: createRateLimitService(deps),
+    replyTemplates: createReplyTemplateService(deps),
     staff: createStaffService(deps),
     stats: createStatsService(deps),
     users: createUserService(deps),

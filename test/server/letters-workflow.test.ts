@@ -33,6 +33,7 @@ const ACTIONS: { action: string; role: StaffRole; from: LetterStatus[]; body: ()
   { action: 'approve', role: 'reviewer', from: ['drafted'], body: () => ({}) },
   { action: 'return', role: 'reviewer', from: ['drafted'], body: () => ({ reason: '答复内容需补充办理时限' }) },
   { action: 'send', role: 'office', from: ['approved'], body: () => ({}) },
+  { action: 'return-to-office', role: 'handler', from: ['assigned', 'drafted'], body: () => ({ reason: '不属于本部门职责范围' }) },
 ];
 const ROLES: StaffRole[] = ['admin', 'office', 'handler', 'reviewer'];
 const ALL_STATES: LetterStatus[] = ['submitted', 'accepted', 'rejected', 'assigned', 'drafted', 'approved', 'replied', 'rated'];

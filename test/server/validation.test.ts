@@ -69,3 +69,53 @@ describe('validation', () => {
     expect(res.body).toMatchObject({ username: 'zhang.san', displayName: '张三' });
   });
 });
+
+describe('unknown parameters are refused (ADR 104)', () => {
+  it('refuses an unknown query parameter on a staff list, naming it, beside the other problems', async () => {
+    const office = await t.staffToken('office');
+    const res = await request(t.app).get('/api/admin/letters?status=nonsense&sortBy=dueAt').set(auth(office));
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_error');
+    expect(res.body.error.details).toContainEqual({ in: 'query', path: 'sortBy', message: '不支持的参数：sortBy' });
+    const where = (res.body.error.details as { in: string; path: string }[]).map((d) => `${d.in}:${d.path}`).sort();
+    expect(where).toEqual(['query:sortBy', 'query:status']);
+  });
+
+  it('refuses any query parameter on a route that declares none', async () => {
+    const res = await request(t.app).get('/api/admin/letters/settings?page=2').set(auth(admin));
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([{ in: 'query', path: 'page', message: '不支持的参数：page' }]);
+  });
+
+  it('refuses an unknown parameter on a public cached route before the cache', async () => {
+    const res = await request(t.app).get('/api/letters/categories?junk=1');
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([{ in: 'query', path: 'junk', message: '不支持的参数：junk' }]);
+    expect(res.headers['x-cache']).toBeUndefined();
+  });
+
+  it('refuses an unknown body field and stores nothing', async () => {
+    const before = await t.models.Department.countDocuments({});
+    const res = await request(t.app).post('/api/admin/departments').set(auth(admin)).send({ name: '未知字段局', colour: 'red' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([{ in: 'body', path: 'colour', message: '不支持的字段：colour' }]);
+    expect(await t.models.Department.countDocuments({})).toBe(before);
+  });
+
+  it('refuses unknown fields inside nested objects of a body, with their path', async () => {
+    const current = await request(t.app).get('/api/admin/letters/settings').set(auth(admin));
+    expect(current.status).toBe(200);
+    const body = { ...current.body, categories: current.body.categories.map((c: object, i: number) => (i === 1 ? { ...c, colour: 'red' } : c)) };
+    delete body.updatedAt;
+    delete body.updatedBy;
+    const res = await request(t.app).put('/api/admin/letters/settings').set(auth(admin)).send(body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toContainEqual({ in: 'body', path: 'categories.1.colour', message: '不支持的字段：categories.1.colour' });
+  });
+
+  it('refuses a body on a route that declares none', async () => {
+    const res = await request(t.app).post('/api/auth/logout-all').set(auth(await t.citizenToken('body-less'))).send({ everywhere: true });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([{ in: 'body', path: 'everywhere', message: '不支持的字段：everywhere' }]);
+  });
+});

@@ -54,6 +54,9 @@ const PRESENTATION: Record<ErrorCode | ClientErrorCode, ErrorPresentation> = {
   category_key_taken: 'toast',
   category_name_taken: 'toast',
   category_in_use: 'toast',
+  // Staff console codes: never sent to the mini-program, mapped for completeness.
+  letter_notes_full: 'toast',
+  reply_template_title_taken: 'toast',
 };
 
 /** How an error with this code is shown. */

@@ -47,3 +47,28 @@ export function pageOf<T extends { _id: Types.ObjectId }>(
   const last = page[page.length - 1];
   return { rows: page, nextCursor: encodeCursor({ at: dateOf(last), id: last._id }) };
 }
+
+/**
+ * A cursor of a list with several sort phases (e.g. a queue by deadline: open items by due date
+ * ascending, then the items without one newest first). `phase` is a short lower-case tag; cursors
+ * of one phase never decode as another's, nor as a plain {@link encodeCursor} cursor.
+ */
+export function encodePhasedCursor(phase: string, key: CursorKey): string {
+  return Buffer.from(`${phase}.${key.at.getTime()}.${key.id.toHexString()}`, 'utf8').toString('base64url');
+}
+
+/**
+ * Decodes a {@link encodePhasedCursor} cursor of one of `phases`.
+ * @throws AppError validation_error (on `query.cursor`) for a cursor we did not issue for this list.
+ */
+export function decodePhasedCursor<P extends string>(cursor: string, phases: readonly P[]): CursorKey & { phase: P } {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const m = /^([a-z]{1,10})\.(\d{1,15})\.([0-9a-f]{24})$/.exec(text);
+  if (!m || !phases.includes(m[1] as P)) throw validationError([{ in: 'query', path: 'cursor', message: '无效的分页参数' }]);
+  return { phase: m[1] as P, at: new Date(Number(m[2])), id: new Types.ObjectId(m[3]) };
+}
+
+/** The filter selecting items after `key` in (`field` asc, `_id` asc) order. */
+export function afterAscendingCursorFilter(field: string, key: CursorKey): Record<string, unknown> {
+  return { $or: [{ [field]: { $gt: key.at } }, { [field]: key.at, _id: { $gt: key.id } }] };
+}

@@ -51,6 +51,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   category_key_taken: 409,
   category_name_taken: 409,
   category_in_use: 409,
+  letter_notes_full: 409,
+  reply_template_title_taken: 409,
 };
 
 /** Options of an {@link AppError}. */

@@ -25,7 +25,7 @@
  * ```
  *
  * The framework then: authenticates (`auth`), rate-limits writes, parses params, query and body
- * with their schemas (reporting every issue), calls the handler with typed `input` and `actor`,
+ * with their schemas (reporting every issue; keys a schema does not list are refused, ADR 104), calls the handler with typed `input` and `actor`,
  * and parses the handler's result with `response` (which also strips fields the schema does not
  * list, so internal fields never leak). Errors implied by the declaration (401/403 from `auth`,
  * 400 from schemas, 429 from rate limits, 413/415 from a body) are added to `errors` for OpenAPI.
@@ -205,7 +205,7 @@ export interface RouteSpec<
   auth: A;
   /** Path parameters (an object schema). */
   params?: P;
-  /** Query string (an object schema; values arrive as strings, so coerce). */
+  /** Query string (an object schema; values arrive as strings, so coerce). Unlisted parameters are refused. */
   query?: Q;
   /** JSON body. */
   body?: B;
@@ -312,7 +312,9 @@ export function defineRoute<
   const rateLimit: RateLimitOptions | false =
     spec.rateLimit === false ? false : spec.rateLimit ?? (WRITE_METHODS.includes(spec.method) ? {} : false);
   const implied: ErrorCode[] = [];
-  if (spec.params || spec.query || spec.body || spec.headers) implied.push('validation_error');
+  // Every route refuses parameters and body fields it does not declare (ADR 104), so every route
+  // can answer validation_error.
+  implied.push('validation_error');
   if (spec.body) implied.push('invalid_json', 'unsupported_media_type', 'payload_too_large');
   if (spec.publicCache && (spec.method !== 'get' || spec.auth !== 'public')) {
     throw new Error(`route ${spec.method.toUpperCase()} ${spec.path}: publicCache is for public GET routes only`);

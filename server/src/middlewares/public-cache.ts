@@ -6,9 +6,9 @@
  * - Only requests without an `Authorization` header are served from or stored in the cache (a
  *   signed-in reader may get personal fields, e.g. "my response" on a consultation).
  * - Only 200 responses are stored, as the exact bytes sent, keyed by the route and its validated
- *   input (`keyOf`, see {@link canonicalKey}): unknown query parameters are dropped, defaults
- *   applied and parameters put in one order before the key is made, so `?junk=<n>` or a reordered
- *   query never makes a new entry.
+ *   input (`keyOf`, see {@link canonicalKey}): defaults applied, values trimmed and parameters put
+ *   in one order before the key is made, so a reordered query or a spelled-out default never makes
+ *   a new entry; `?junk=<n>` is refused by validation before it reaches the cache (ADR 104).
  * - Entries live `ttlMs` (a few seconds: new content shows up at most that late) and the cache
  *   holds at most `maxEntries` responses of at most `maxBodyBytes` each, evicting the oldest.
  * - When an entry expires, the first reader rebuilds it and readers arriving meanwhile get the
@@ -48,8 +48,8 @@ function stableJson(value: unknown): string {
 
 /**
  * The cache key of a request to `route` (its declared path) with its validated, normalised params
- * and query (as `validate` leaves them: unknown parameters dropped, values trimmed and coerced,
- * defaults applied).
+ * and query (as `validate` leaves them: values trimmed and coerced, defaults applied; requests with
+ * unknown parameters never get here, validation refuses them).
  */
 export function canonicalKey(route: string, input: { params: unknown; query: unknown }): string {
   return `${route} ${stableJson({ params: input.params, query: input.query })}`;

@@ -90,13 +90,16 @@ export const errorReportRoutes = defineRouteModule({
       method: 'get',
       path: '/api/admin/error-reports',
       summary: 'List error reports (handlers: those forwarded to their department)',
-      description: '`overdue` is derived from the deadlines and the calendar at read time. `q` searches URL and description as plain text.',
+      description:
+        '`overdue` is derived from the deadlines and the calendar at read time. `q` searches URL and description as plain text. ' +
+        '`sort=dueAt` is the queue by deadline: open reports by the due date of their current step, earliest first, then ' +
+        'replied and closed ones newest first. `total` counts every report matching the filters.',
       auth: staffAuth('office', 'handler'),
       query: AdminErrorReportQuerySchema,
       response: AdminErrorReportPageSchema,
       handler: async ({ actor, input, services }) => {
         const page = await services.errorReports.listReports(actor, input.query);
-        return { items: page.reports.map((r) => presentStaffSummary(r, page.asOf)), nextCursor: page.nextCursor };
+        return { items: page.reports.map((r) => presentStaffSummary(r, page.asOf)), nextCursor: page.nextCursor, total: page.total };
       },
     }),
     defineRoute({

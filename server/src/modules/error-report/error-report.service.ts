@@ -27,7 +27,7 @@ import {
 } from '../../../../shared/error-reports';
 import type { Actor, CitizenActor, StaffActor } from '../../lib/actor';
 import { calendarVersion, toCstDate } from '../../lib/calendar';
-import { afterCursorFilter, decodeCursor, pageOf, type CursorKey } from '../../lib/cursor';
+import { afterAscendingCursorFilter, afterCursorFilter, decodeCursor, decodePhasedCursor, encodePhasedCursor, pageOf, type CursorKey } from '../../lib/cursor';
 import { conflict, invalidState, isAppError, notFound, validationError } from '../../lib/errors';
 import { duplicateKeyFields, isDuplicateKeyError } from '../../lib/mongo-errors';
 import { cstMonthRange } from '../../lib/calendar-dates';
@@ -46,6 +46,11 @@ export interface ErrorReportPage {
   nextCursor: string | null;
   /** The time overdue flags are derived at (the service clock when the page was read). */
   asOf: Date;
+}
+
+/** A page of the staff list, with how many reports match its filters in all. */
+export interface ErrorReportStaffPage extends ErrorReportPage {
+  total: number;
 }
 
 /** A report as staff open it, with the reports linked to it (or the one it follows). */
@@ -75,7 +80,7 @@ export interface ErrorReportService {
   /** @throws not_found also for another citizen's report */
   getMyReport(actor: CitizenActor, id: string): Promise<ErrorReportDoc>;
   /** Staff list; handlers see only reports forwarded to their department. Overdue is derived now. */
-  listReports(actor: StaffActor, query: AdminErrorReportQuery): Promise<ErrorReportPage>;
+  listReports(actor: StaffActor, query: AdminErrorReportQuery): Promise<ErrorReportStaffPage>;
   /**
    * One report for staff; audits the read of personal data when the report has a contact.
    * @throws not_found also for a handler outside the report's department
@@ -174,11 +179,11 @@ export function createErrorReportService({ models, config, clock, db, services }
 
   const paginate = async (
     filter: Record<string, unknown>,
-    query: { cursor?: string; limit: number },
+    query: { cursor?: string; limit: number; after?: CursorKey },
     keep: (doc: ErrorReportDoc) => boolean = () => true,
     now: Date = new Date(clock()),
   ): Promise<ErrorReportPage> => {
-    let key: CursorKey | null = query.cursor ? decodeCursor(query.cursor) : null;
+    let key: CursorKey | null = query.cursor ? decodeCursor(query.cursor) : query.after ?? null;
     const found: ErrorReportDoc[] = [];
     const batch = query.limit + 1;
     // A post-filter (overdue under a changed calendar) may drop rows: read on until the page is full.
@@ -197,6 +202,74 @@ export function createErrorReportService({ models, config, clock, db, services }
     }
     const { rows, nextCursor } = pageOf(found, query.limit, (d) => d.submittedAt);
     return { reports: rows, nextCursor, asOf: now };
+  };
+
+  /** The stored due date of an open report's current step (forward while submitted, else reply). */
+  const stepDueAt = (doc: ErrorReportDoc): Date => (doc.status === 'submitted' ? doc.forwardDeadline.dueAt : doc.replyDeadline.dueAt);
+
+  /**
+   * How many reports match `filter` and `keep`: one count, or, when a post-filter decides per
+   * report (overdue under a changed calendar), a count of the candidates it keeps.
+   */
+  const countMatching = async (filter: Record<string, unknown>, keep?: (doc: ErrorReportDoc) => boolean): Promise<number> => {
+    if (!keep) return Report.countDocuments(filter);
+    const candidates = await Report.find(filter, { status: 1, forwardDeadline: 1, replyDeadline: 1 }).lean<ErrorReportDoc[]>();
+    return candidates.filter(keep).length;
+  };
+
+  /**
+   * The staff queue by deadline: open reports by the stored due date of their current step (the
+   * forward deadline while `submitted`, the reply deadline while `forwarded`), earliest first, ties
+   * by `_id`; then replied and closed reports newest first. The two open states are read as two
+   * index-ordered queries merged here; `keep` may drop rows (see `paginate`).
+   */
+  const paginateByDueAt = async (
+    filter: Record<string, unknown>,
+    query: { cursor?: string; limit: number },
+    keep: (doc: ErrorReportDoc) => boolean = () => true,
+    now: Date = new Date(clock()),
+  ): Promise<ErrorReportPage> => {
+    const key = query.cursor ? decodePhasedCursor(query.cursor, ['due', 'closed'] as const) : null;
+    const found: ErrorReportDoc[] = [];
+    const batch = query.limit + 1;
+    if (!key || key.phase === 'due') {
+      let after: CursorKey | null = key;
+      const read = (status: ErrorReportStatus, field: string) =>
+        Report.find({ $and: [filter, { status }, ...(after ? [afterAscendingCursorFilter(field, after)] : [])] })
+          .sort({ [field]: 1, _id: 1 })
+          .limit(batch)
+          .lean<ErrorReportDoc[]>();
+      for (;;) {
+        const [submitted, forwarded] = await Promise.all([read('submitted', 'forwardDeadline.dueAt'), read('forwarded', 'replyDeadline.dueAt')]);
+        const merged = [...submitted, ...forwarded]
+          .sort((a, b) => stepDueAt(a).getTime() - stepDueAt(b).getTime() || a._id.toHexString().localeCompare(b._id.toHexString()))
+          .slice(0, batch);
+        for (const doc of merged) {
+          if (keep(doc)) found.push(doc);
+          if (found.length > query.limit) break;
+        }
+        if (found.length > query.limit || merged.length < batch) break;
+        const last = merged[merged.length - 1];
+        after = { at: stepDueAt(last), id: last._id };
+      }
+    }
+    if (found.length <= query.limit) {
+      // Up to one row beyond the page: it tells whether there is a next page.
+      const rest = await paginate(
+        { $and: [filter, { status: { $nin: [...OPEN_ERROR_REPORT_STATUSES] } }] },
+        { limit: batch - found.length, ...(key?.phase === 'closed' ? { after: key } : {}) },
+        keep,
+        now,
+      );
+      found.push(...rest.reports);
+    }
+    if (found.length <= query.limit) return { reports: found, nextCursor: null, asOf: now };
+    const page = found.slice(0, query.limit);
+    const last = page[page.length - 1];
+    const nextCursor = OPEN_ERROR_REPORT_STATUSES.includes(last.status)
+      ? encodePhasedCursor('due', { at: stepDueAt(last), id: last._id })
+      : encodePhasedCursor('closed', { at: last.submittedAt, id: last._id });
+    return { reports: page, nextCursor, asOf: now };
   };
 
   /** Applies `set` and `event` to the primary (guarded by its current status) and every duplicate. */
@@ -432,7 +505,11 @@ export function createErrorReportService({ models, config, clock, db, services }
         keep = (doc) =>
           (which !== 'reply' && isForwardOverdue(doc, now)) || (which !== 'forward' && isReplyOverdue(doc, now));
       }
-      return paginate({ $and: and }, query, keep, now);
+      const [page, total] = await Promise.all([
+        query.sort === 'dueAt' ? paginateByDueAt({ $and: and }, query, keep, now) : paginate({ $and: and }, query, keep, now),
+        countMatching({ $and: and }, keep),
+      ]);
+      return { ...page, total };
     },
 
     async getReport(actor, id) {

@@ -102,3 +102,27 @@ export function repliedNotification(letter: LetterDoc, now: Date, round: number,
     dedupeKey: `letter:${id}:replied:${round}`,
   };
 }
+
+/** The reply deadline was extended (延期), with the new date and the reason. */
+export function extendedNotification(letter: LetterDoc, now: Date, reason: string, newDueDate: string): LetterNotification {
+  const { id, ...rest } = base(letter);
+  const round = letter.replies.length + 1;
+  return {
+    ...rest,
+    kind: 'letter_extended',
+    title: '您的来信答复期限已延长',
+    body: `您的来信《${letter.subject}》（编号${letter.trackingNo}）答复期限延长至${newDueDate}。理由：${reason}`,
+    subscribe: {
+      template: 'letter_accepted',
+      data: {
+        character_string1: letter.trackingNo,
+        thing2: letter.subject,
+        phrase3: '延期答复',
+        thing4: `${newDueDate}前答复：${reason}`,
+        date5: toCstDate(now),
+      },
+      page: letterPage(id),
+    },
+    dedupeKey: `letter:${id}:extended:${round}`,
+  };
+}

@@ -40,6 +40,37 @@ export interface LetterEventDoc {
   note: string | null;
 }
 
+/** An internal note: staff who may see the letter read it; never the writer or the public. */
+export interface LetterNoteDoc {
+  _id: Types.ObjectId;
+  text: string;
+  at: Date;
+  staffId: string;
+  username: string;
+  role: StaffRole;
+  /** The author's department (handlers), as named when the note was written. */
+  departmentName: string | null;
+}
+
+/** A request for more working days to reply (延期) and its outcome. */
+export interface LetterExtensionDoc {
+  /** The reply round it extends (1, or 2 after a follow-up). */
+  round: number;
+  workingDays: number;
+  reason: string;
+  status: 'pending' | 'granted' | 'refused';
+  requestedAt: Date;
+  requestedBy: string;
+  requestedByUsername: string;
+  decidedAt: Date | null;
+  decidedBy: string | null;
+  decidedByUsername: string | null;
+  refuseReason: string | null;
+  /** Reply due dates (CST) before and after a grant. */
+  previousDueDate: string | null;
+  newDueDate: string | null;
+}
+
 /** The reply being prepared (drafted, returned or approved), not yet sent. */
 export interface LetterDraftDoc {
   content: string;
@@ -132,6 +163,10 @@ export interface LetterDoc {
   /** Absent until the office confirms the public version (never null, like `draft`). */
   publicVersion?: LetterPublicVersionDoc;
   timeline: LetterEventDoc[];
+  /** Internal notes, oldest first (absent on letters written before notes existed). */
+  notes?: LetterNoteDoc[];
+  /** Extension requests, oldest first (absent until the first). */
+  extensions?: LetterExtensionDoc[];
   /** sha256 of category, subject and content: finds repeated submissions. */
   contentHash: string;
   /** The citizen's `Idempotency-Key`, when sent, and a hash of the request it came with. */
@@ -234,6 +269,45 @@ export const letterSchema = new Schema<LetterDoc>(
       ),
     },
     timeline: { type: [eventSchema], default: [] },
+    notes: {
+      type: [
+        new Schema<LetterNoteDoc>(
+          {
+            text: { type: String, required: true },
+            at: { type: Date, required: true },
+            staffId: { type: String, required: true },
+            username: { type: String, required: true },
+            role: { type: String, required: true },
+            departmentName: { type: String, default: null },
+          },
+          { _id: true },
+        ),
+      ],
+      default: [],
+    },
+    extensions: {
+      type: [
+        new Schema<LetterExtensionDoc>(
+          {
+            round: { type: Number, required: true },
+            workingDays: { type: Number, required: true },
+            reason: { type: String, required: true },
+            status: { type: String, required: true, enum: ['pending', 'granted', 'refused'] },
+            requestedAt: { type: Date, required: true },
+            requestedBy: { type: String, required: true },
+            requestedByUsername: { type: String, required: true },
+            decidedAt: { type: Date, default: null },
+            decidedBy: { type: String, default: null },
+            decidedByUsername: { type: String, default: null },
+            refuseReason: { type: String, default: null },
+            previousDueDate: { type: String, default: null },
+            newDueDate: { type: String, default: null },
+          },
+          { _id: false },
+        ),
+      ],
+      default: [],
+    },
     contentHash: { type: String, required: true },
     idempotencyKey: { type: String },
     requestHash: { type: String, required: true },

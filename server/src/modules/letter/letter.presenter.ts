@@ -19,6 +19,7 @@ import {
   type LetterCitizenView,
   type LetterCreated,
   type LetterEventType,
+  type LetterNoteView,
   type LetterPublicVersionView,
   type LetterPublicView,
   type LetterReplyView,
@@ -26,14 +27,14 @@ import {
   type LetterTimelineEntryView,
 } from '../../../../shared/letters';
 import { STAFF_ROLE_LABELS } from '../../../../shared/staff';
-import type { LetterDoc, LetterEventDoc, LetterReplyDoc } from './letter.model';
+import type { LetterDoc, LetterEventDoc, LetterNoteDoc, LetterReplyDoc } from './letter.model';
 import { presentDeadline } from '../../lib/deadline-view';
 import { currentDeadline, currentStep, isOverdue, workingDaysLeft } from './letter-deadlines';
 import { FOLLOW_UP_MAX_SCORE, type LetterDetail, type LetterPublicVersionRecord, type LetterSettingsState } from './letter.service';
 import { confirmedTexts, currentPublicTexts, originalTexts, publicVersionState } from './letter-public-version';
 
 /** Steps whose note the writer may read (their own words, or the reason given to them). */
-const NOTES_FOR_WRITER: readonly LetterEventType[] = ['rejected', 'rated', 'follow_up'];
+const NOTES_FOR_WRITER: readonly LetterEventType[] = ['rejected', 'rated', 'follow_up', 'extended'];
 
 const iso = (d: Date) => d.toISOString();
 
@@ -139,6 +140,17 @@ export function presentCitizenLetter({ letter: l, now, attachments }: LetterDeta
     canFollowUp: l.status === 'rated' && !l.followUp && lastRating !== undefined && lastRating.score <= FOLLOW_UP_MAX_SCORE,
     timeline: l.timeline.map((e) => timelineEntry(e, false)),
     attachments,
+    // Only granted extensions, and only what the writer is told: why, how long, the dates.
+    extensions: (l.extensions ?? [])
+      .filter((x) => x.status === 'granted')
+      .map((x) => ({
+        round: x.round,
+        workingDays: x.workingDays,
+        reason: x.reason,
+        grantedAt: iso(x.decidedAt as Date),
+        previousDueDate: x.previousDueDate ?? '',
+        newDueDate: x.newDueDate ?? '',
+      })),
   };
 }
 
@@ -240,6 +252,30 @@ export function presentAdminLetter({ letter: l, now, attachments }: LetterDetail
     followUpDetail: l.followUp ? { content: l.followUp.content, at: iso(l.followUp.at) } : null,
     timeline: l.timeline.map(adminTimelineEntry),
     attachments,
+    notes: (l.notes ?? []).map(presentNote),
+    extensions: (l.extensions ?? []).map((x) => ({
+      round: x.round,
+      workingDays: x.workingDays,
+      reason: x.reason,
+      status: x.status,
+      requestedAt: iso(x.requestedAt),
+      requestedBy: { id: x.requestedBy, username: x.requestedByUsername },
+      decidedAt: x.decidedAt ? iso(x.decidedAt) : null,
+      decidedBy: x.decidedBy ? { id: x.decidedBy, username: x.decidedByUsername ?? '' } : null,
+      refuseReason: x.refuseReason,
+      previousDueDate: x.previousDueDate,
+      newDueDate: x.newDueDate,
+    })),
+  };
+}
+
+/** An internal note for staff (the letter's staff view and the answer to adding one). */
+export function presentNote(n: LetterNoteDoc): LetterNoteView {
+  return {
+    id: n._id.toHexString(),
+    text: n.text,
+    at: iso(n.at),
+    by: { id: n.staffId, username: n.username, role: n.role, roleLabel: STAFF_ROLE_LABELS[n.role], departmentName: n.departmentName },
   };
 }
 

@@ -15,9 +15,12 @@ import {
   LetterCreatedSchema,
   LetterCreateSchema,
   LetterDraftSchema,
+  LetterExtensionRequestSchema,
   LetterFollowUpSchema,
   LetterMinePageSchema,
   LetterMineQuerySchema,
+  LetterNoteCreateSchema,
+  LetterNoteViewSchema,
   LetterPublicPageSchema,
   LetterPublicQuerySchema,
   LetterPublicVersionInputSchema,
@@ -38,6 +41,7 @@ import {
   presentCitizenLetter,
   presentCreatedLetter,
   presentMyLetterRow,
+  presentNote,
   presentPublicLetter,
   presentPublicVersion,
   presentSettings,
@@ -186,17 +190,18 @@ export const adminLetterRoutes = defineRouteModule({
     defineRoute({
       method: 'get',
       path: '/api/admin/letters',
-      summary: 'Letters, newest first, with the current deadline and overdue flag',
+      summary: 'Letters, newest first or by deadline, with a total count, the current deadline and overdue flag',
       description:
         'Handlers see their department’s letters only. `overdue` and `dueWithin` (working days left in the current ' +
         'step, overdue included) are evaluated against the calendar at request time. `q` matches tracking number, ' +
-        'subject and content literally.',
+        'subject and content literally. `sort=dueAt` is the queue by deadline: open letters by the due date of their ' +
+        'current step, earliest first, then closed ones newest first. `total` counts every letter matching the filters.',
       auth: staffAuth(),
       query: LetterAdminListQuerySchema,
       response: LetterAdminPageSchema,
       handler: async ({ actor, input, services }) => {
         const page = await services.letters.listLetters(actor, input.query);
-        return { items: page.letters.map((l) => presentAdminRow(l, page.now)), nextCursor: page.nextCursor };
+        return { items: page.letters.map((l) => presentAdminRow(l, page.now)), nextCursor: page.nextCursor, total: page.total };
       },
     }),
     defineRoute({
@@ -290,6 +295,82 @@ export const adminLetterRoutes = defineRouteModule({
         const r = await services.letters.returnDraft(actor, input.params.id, input.body.reason);
         return presentAdminRow(r.letter, r.now);
       },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/admin/letters/:id/return-to-office',
+      summary: 'Return a mis-assigned letter to the office with a reason (handler of the assigned department)',
+      description:
+        'The letter goes back to `accepted` without a department (any draft is discarded) for the office to assign ' +
+        'again; the reply deadline is unchanged. The reason is internal: the writer sees the step, not the reason.',
+      auth: staffAuth('handler'),
+      params: IdParams,
+      body: LetterReasonSchema,
+      response: ActionResponse,
+      errors: ['not_found', 'invalid_state'],
+      handler: async ({ actor, input, services }) => {
+        const r = await services.letters.returnToOffice(actor, input.params.id, input.body.reason);
+        return presentAdminRow(r.letter, r.now);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/admin/letters/:id/extension',
+      summary: 'Ask for more working days to reply, with a reason (延期; handler of the assigned department)',
+      description:
+        'While the letter is assigned or drafted. One pending request at a time (409 `invalid_state`, ' +
+        '`details.reason: extension_pending`) and one granted extension per reply round (`extension_used`).',
+      auth: staffAuth('handler'),
+      params: IdParams,
+      body: LetterExtensionRequestSchema,
+      response: ActionResponse,
+      errors: ['not_found', 'invalid_state'],
+      handler: async ({ actor, input, services }) => {
+        const r = await services.letters.requestExtension(actor, input.params.id, input.body);
+        return presentAdminRow(r.letter, r.now);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/admin/letters/:id/extension/grant',
+      summary: 'Grant the pending extension: the reply deadline moves and the writer is told why (分管领导)',
+      description:
+        'The new reply deadline counts the original working days plus the extra ones from the same start, on the ' +
+        'working-day calendar. No pending request → 409 `invalid_state` (`details.reason: no_pending_extension`).',
+      auth: staffAuth('reviewer'),
+      params: IdParams,
+      response: ActionResponse,
+      errors: ['not_found', 'invalid_state'],
+      handler: async ({ actor, input, services }) => {
+        const r = await services.letters.grantExtension(actor, input.params.id);
+        return presentAdminRow(r.letter, r.now);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/admin/letters/:id/extension/refuse',
+      summary: 'Refuse the pending extension with a reason; the deadline stays (分管领导)',
+      auth: staffAuth('reviewer'),
+      params: IdParams,
+      body: LetterReasonSchema,
+      response: ActionResponse,
+      errors: ['not_found', 'invalid_state'],
+      handler: async ({ actor, input, services }) => {
+        const r = await services.letters.refuseExtension(actor, input.params.id, input.body.reason);
+        return presentAdminRow(r.letter, r.now);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/admin/letters/:id/notes',
+      summary: 'Add an internal note (staff who may see the letter; never shown to the writer or the public)',
+      auth: staffAuth(),
+      params: IdParams,
+      body: LetterNoteCreateSchema,
+      response: LetterNoteViewSchema,
+      status: 201,
+      errors: ['not_found', 'letter_notes_full'],
+      handler: async ({ actor, input, services }) => presentNote((await services.letters.addNote(actor, input.params.id, input.body.text)).note),
     }),
     defineRoute({
       method: 'post',

@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { isValidObjectId, Types, type ClientSession, type mongo } from 'mongoose';
 import {
   DEFAULT_LETTER_SETTINGS,
+  LETTER_LIMITS,
   LetterSettingsSchema,
   letterSubmissionIssues,
   OPEN_LETTER_STATUSES,
@@ -35,16 +36,16 @@ import {
 } from '../../../../shared/letters';
 import type { Actor, CitizenActor, StaffActor } from '../../lib/actor';
 import { cstMonthRange } from '../../lib/calendar-dates';
-import { addWorkingDays, toCstDate } from '../../lib/calendar';
+import { addWorkingDays, recomputeDeadline, toCstDate } from '../../lib/calendar';
 import { changesOf } from '../../lib/changes';
-import { afterCursorFilter, decodeCursor, pageOf } from '../../lib/cursor';
+import { afterAscendingCursorFilter, afterCursorFilter, decodeCursor, decodePhasedCursor, encodePhasedCursor, pageOf } from '../../lib/cursor';
 import { AppError, conflict, invalidState, isAppError, notFound, validationError } from '../../lib/errors';
 import { isDuplicateKeyError } from '../../lib/mongo-errors';
 import type { ServiceDeps } from '../../services';
-import type { LetterDoc, LetterEventDoc, LetterLockDoc, LetterPublicVersionDoc, LetterSettingsDoc } from './letter.model';
+import type { LetterDoc, LetterEventDoc, LetterExtensionDoc, LetterLockDoc, LetterNoteDoc, LetterPublicVersionDoc, LetterSettingsDoc } from './letter.model';
 import { maskedTexts, originalTexts } from './letter-public-version';
 import { freshDeadline } from '../../lib/deadline-view';
-import { acceptedNotification, rejectedNotification, repliedNotification, type LetterNotification } from './letter-notifications';
+import { acceptedNotification, extendedNotification, rejectedNotification, repliedNotification, type LetterNotification } from './letter-notifications';
 import { computeFigures, type LetterMonthlyFigures } from './letter-stats';
 import { containsText } from '../../lib/regex';
 import { COUNTER_WRITE_CONCERN } from '../../lib/write-concern';
@@ -122,6 +123,11 @@ export interface LetterPage {
   now: Date;
 }
 
+/** A page of the staff list, with how many letters match its filters in all. */
+export interface LetterStaffPage extends LetterPage {
+  total: number;
+}
+
 /** Settings in force and when an admin last saved them (null: defaults). */
 export interface LetterSettingsState {
   settings: LetterSettings;
@@ -157,7 +163,7 @@ export interface LetterService {
 
   // ---- staff ----
   /** Letters the actor may see (handlers: their department's), newest first, filtered. */
-  listLetters(actor: StaffActor, query: LetterAdminListQuery): Promise<LetterPage>;
+  listLetters(actor: StaffActor, query: LetterAdminListQuery): Promise<LetterStaffPage>;
   /** One letter with personal data; audited as `letter.read_personal_data`. @throws not_found */
   getLetter(actor: StaffActor, id: string): Promise<LetterDetail>;
   /** Office: submitted → accepted. */
@@ -174,6 +180,31 @@ export interface LetterService {
   returnDraft(actor: StaffActor, id: string, reason: string): Promise<LetterRecord>;
   /** Office: approved → replied; the writer gets an inbox entry and a `letter_replied` message. */
   sendReply(actor: StaffActor, id: string): Promise<LetterRecord>;
+  /**
+   * Handler of the assigned department: a mis-assigned letter goes back to the office (assigned or
+   * drafted → accepted, no department, any draft discarded) with the reason in the staff timeline.
+   * The reply deadline is unchanged. Audited as `letter.return_to_office`.
+   */
+  returnToOffice(actor: StaffActor, id: string, reason: string): Promise<LetterRecord>;
+  /**
+   * Handler of the assigned department asks for more working days to reply (延期), while the letter
+   * is assigned or drafted: one pending request at a time, one granted extension per reply round.
+   * Audited `letter.extension_request`. @throws not_found, invalid_state (`details.reason`)
+   */
+  requestExtension(actor: StaffActor, id: string, input: { workingDays: number; reason: string }): Promise<LetterRecord>;
+  /**
+   * Reviewer grants the pending extension: the reply deadline becomes the original count plus the
+   * extra working days from the same start; the writer is told the new date and why.
+   * Audited `letter.extension_grant`. @throws not_found, invalid_state
+   */
+  grantExtension(actor: StaffActor, id: string): Promise<LetterRecord>;
+  /** Reviewer refuses the pending extension with a reason (internal). Audited `letter.extension_refuse`. */
+  refuseExtension(actor: StaffActor, id: string, reason: string): Promise<LetterRecord>;
+  /**
+   * Any staff member who may see the letter adds an internal note (in any state). Audited as
+   * `letter.note`. @throws not_found, letter_notes_full (LETTER_LIMITS.notesMax reached)
+   */
+  addNote(actor: StaffActor, id: string, text: string): Promise<{ note: LetterNoteDoc; letter: LetterDoc }>;
 
   /**
    * Office: the public version to confirm (confirmed texts, else the masked proposal) beside the
@@ -228,6 +259,8 @@ interface TransitionPlan {
   /** Fields removed (sub-documents are removed, never set to null: see LetterDoc.draft). */
   unset?: Record<string, ''>;
   push?: Record<string, unknown>;
+  /** Further conditions of the update besides the status read (e.g. no pending extension). */
+  where?: Record<string, unknown>;
   event: EventInput;
   audit?: Record<string, unknown>;
   /** Runs in the transaction after the update (notifications). */
@@ -338,7 +371,7 @@ export function createLetterService({ models, db, clock, logger, services, confi
       const plan = await spec.plan(before, at);
       const outcome = await db.connection.transaction(async (session) => {
         const updated = await models.Letter.findOneAndUpdate(
-          { _id: before._id, status: before.status, ...staffScope(actor) },
+          { _id: before._id, status: before.status, ...staffScope(actor), ...plan.where },
           { $set: plan.set, $push: { timeline: staffEvent(actor, at, plan.event), ...plan.push }, ...(plan.unset ? { $unset: plan.unset } : {}) },
           { session, returnDocument: 'after' },
         ).lean<LetterDoc>();
@@ -727,6 +760,41 @@ export function createLetterService({ models, db, clock, logger, services, confi
     return { letters: page.rows, nextCursor: page.nextCursor, now: now() };
   };
 
+  /**
+   * The queue by deadline: open letters by the due instant of their current step, earliest first
+   * (ties by `_id`), then the closed ones (no deadline) newest first. The cursor names its phase,
+   * so a page may end in the first and the next one continue into the second.
+   */
+  const dueAtPage = async (filters: Record<string, unknown>[], query: { cursor?: string; limit: number }): Promise<LetterPage> => {
+    const key = query.cursor ? decodePhasedCursor(query.cursor, ['due', 'closed'] as const) : null;
+    const rows: LetterDoc[] = [];
+    let nextCursor: string | null = null;
+    if (!key || key.phase === 'due') {
+      const open = [...filters, { openDueAt: { $ne: null } }];
+      if (key) open.push(afterAscendingCursorFilter('openDueAt', key));
+      const found = await models.Letter.find({ $and: open }).sort({ openDueAt: 1, _id: 1 }).limit(query.limit + 1).lean<LetterDoc[]>();
+      rows.push(...found.slice(0, query.limit));
+      if (found.length > query.limit) {
+        const last = rows[rows.length - 1];
+        nextCursor = encodePhasedCursor('due', { at: last.openDueAt as Date, id: last._id });
+      }
+    }
+    if (nextCursor === null && rows.length < query.limit + 1) {
+      const closed = [...filters, { openDueAt: null }];
+      if (key?.phase === 'closed') closed.push(afterCursorFilter('submittedAt', key));
+      const want = query.limit - rows.length;
+      const found = await models.Letter.find({ $and: closed }).sort({ submittedAt: -1, _id: -1 }).limit(want + 1).lean<LetterDoc[]>();
+      rows.push(...found.slice(0, want));
+      if (found.length > want) {
+        const last = rows[rows.length - 1];
+        nextCursor = last.openDueAt
+          ? encodePhasedCursor('due', { at: last.openDueAt, id: last._id })
+          : encodePhasedCursor('closed', { at: last.submittedAt, id: last._id });
+      }
+    }
+    return { letters: rows, nextCursor, now: now() };
+  };
+
   const textFilter = (q: string, fields: readonly string[]) => {
     const pattern = containsText(q);
     return { $or: fields.map((f) => ({ [f]: pattern })) };
@@ -828,8 +896,12 @@ export function createLetterService({ models, db, clock, logger, services, confi
           $or: [{ publicVersion: { $exists: false } }, { 'replies.1': { $exists: true }, 'publicVersion.rounds': { $lt: 2 } }],
         });
       }
-      const page = await listPage(filters, query, 'submittedAt');
-      return { ...page, now: at };
+      const where = filters.length > 0 ? { $and: filters } : {};
+      const [page, total] = await Promise.all([
+        query.sort === 'dueAt' ? dueAtPage(filters, query) : listPage(filters, query, 'submittedAt'),
+        models.Letter.countDocuments(where),
+      ]);
+      return { ...page, now: at, total };
     },
 
     async getLetter(actor, id) {
@@ -1023,6 +1095,144 @@ export function createLetterService({ models, db, clock, logger, services, confi
           };
         },
       }),
+
+    returnToOffice: (actor, id, reason) =>
+      transition(actor, id, {
+        action: 'return_to_office',
+        from: ['assigned', 'drafted'],
+        plan: (letter) => ({
+          // Back to the office's queue as if just accepted: openDueAt keeps the reply deadline.
+          set: { status: 'accepted', departmentId: null, departmentName: null },
+          unset: { draft: '' },
+          event: { type: 'returned_to_office', status: 'accepted', departmentId: letter.departmentId, departmentName: letter.departmentName, note: reason },
+          audit: { reason, departmentId: letter.departmentId?.toHexString() ?? null, discardedDraft: Boolean(letter.draft) },
+        }),
+      }),
+
+    requestExtension: (actor, id, input) =>
+      transition(actor, id, {
+        action: 'extension_request',
+        from: ['assigned', 'drafted'],
+        plan: (letter, at) => {
+          const extensions = letter.extensions ?? [];
+          const round = letter.replies.length + 1;
+          if (extensions.some((x) => x.status === 'pending')) throw invalidState({ status: letter.status, reason: 'extension_pending' });
+          if (extensions.some((x) => x.status === 'granted' && x.round === round)) throw invalidState({ status: letter.status, reason: 'extension_used' });
+          const request: LetterExtensionDoc = {
+            round,
+            workingDays: input.workingDays,
+            reason: input.reason,
+            status: 'pending',
+            requestedAt: at,
+            requestedBy: actor.staffId,
+            requestedByUsername: actor.username,
+            decidedAt: null,
+            decidedBy: null,
+            decidedByUsername: null,
+            refuseReason: null,
+            previousDueDate: null,
+            newDueDate: null,
+          };
+          return {
+            set: {},
+            push: { extensions: request },
+            // Two requests at once: the second finds the first one's pending entry.
+            where: { 'extensions.status': { $ne: 'pending' } },
+            event: { type: 'extension_requested', status: letter.status, departmentId: letter.departmentId, departmentName: letter.departmentName, note: input.reason },
+            audit: { workingDays: input.workingDays, reason: input.reason, round },
+          };
+        },
+      }),
+
+    grantExtension: (actor, id) =>
+      transition(actor, id, {
+        action: 'extension_grant',
+        from: ['accepted', 'assigned', 'drafted', 'approved'],
+        plan: (letter, at) => {
+          const extensions = letter.extensions ?? [];
+          const index = extensions.findIndex((x) => x.status === 'pending');
+          if (index < 0) throw invalidState({ status: letter.status, reason: 'no_pending_extension' });
+          const pending = extensions[index];
+          const current = freshDeadline(letter.replyDeadline);
+          // The same count from the same start, longer: the explanation stays one sentence.
+          const extended = recomputeDeadline({ startDate: current.startDate, workingDays: current.workingDays + pending.workingDays });
+          return {
+            set: {
+              replyDeadline: extended,
+              openDueAt: extended.dueAt,
+              [`extensions.${index}.status`]: 'granted',
+              [`extensions.${index}.decidedAt`]: at,
+              [`extensions.${index}.decidedBy`]: actor.staffId,
+              [`extensions.${index}.decidedByUsername`]: actor.username,
+              [`extensions.${index}.previousDueDate`]: current.dueDate,
+              [`extensions.${index}.newDueDate`]: extended.dueDate,
+            },
+            where: { [`extensions.${index}.status`]: 'pending' },
+            event: { type: 'extended', status: letter.status, departmentId: letter.departmentId, departmentName: letter.departmentName, note: pending.reason },
+            audit: { workingDays: pending.workingDays, previousDueDate: current.dueDate, newDueDate: extended.dueDate, round: pending.round },
+            after: (updated, session) => notify(extendedNotification(updated, at, pending.reason, extended.dueDate), session),
+          };
+        },
+      }),
+
+    refuseExtension: (actor, id, reason) =>
+      transition(actor, id, {
+        action: 'extension_refuse',
+        from: ['accepted', 'assigned', 'drafted', 'approved'],
+        plan: (letter, at) => {
+          const index = (letter.extensions ?? []).findIndex((x) => x.status === 'pending');
+          if (index < 0) throw invalidState({ status: letter.status, reason: 'no_pending_extension' });
+          return {
+            set: {
+              [`extensions.${index}.status`]: 'refused',
+              [`extensions.${index}.decidedAt`]: at,
+              [`extensions.${index}.decidedBy`]: actor.staffId,
+              [`extensions.${index}.decidedByUsername`]: actor.username,
+              [`extensions.${index}.refuseReason`]: reason,
+            },
+            where: { [`extensions.${index}.status`]: 'pending' },
+            event: { type: 'extension_refused', status: letter.status, departmentId: letter.departmentId, departmentName: letter.departmentName, note: reason },
+            audit: { reason },
+          };
+        },
+      }),
+
+    async addNote(actor, id, text) {
+      const letter = await loadForStaff(actor, id);
+      const note: LetterNoteDoc = {
+        _id: new Types.ObjectId(),
+        text,
+        at: now(),
+        staffId: actor.staffId,
+        username: actor.username,
+        role: actor.role,
+        departmentName: actor.role === 'handler' ? letter.departmentName : null,
+      };
+      const updated = await db.connection.transaction(async (session) => {
+        // Conditional on the handler's scope (a reassignment meanwhile takes the letter away) and
+        // on the cap, so the document cannot grow without bound.
+        const doc = await models.Letter.findOneAndUpdate(
+          { _id: letter._id, ...staffScope(actor), [`notes.${LETTER_LIMITS.notesMax - 1}`]: { $exists: false } },
+          { $push: { notes: note } },
+          { session, returnDocument: 'after' },
+        ).lean<LetterDoc>();
+        if (!doc) return null;
+        await services.audit.recordAudit({
+          actor,
+          action: 'letter.note',
+          targetType: 'letter',
+          targetId: letter._id,
+          details: { trackingNo: letter.trackingNo, noteId: note._id.toHexString(), status: letter.status },
+          session,
+        });
+        return doc;
+      });
+      if (!updated) {
+        await loadForStaff(actor, id);
+        throw new AppError('letter_notes_full', { details: { max: LETTER_LIMITS.notesMax } });
+      }
+      return { note, letter: updated };
+    },
 
     getSettings,
 
