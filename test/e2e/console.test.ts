@@ -1,10 +1,11 @@
 /**
  * The staff console end to end, at 1366×768: an office user signs in, finds a new letter in the
  * 主任信箱 queue, accepts it and assigns it to a department; the department's handler signs in and
- * drafts the reply. axe-core finds no critical or serious violation on the queue and letter pages.
+ * drafts the reply; the reviewer approves it; the office sends it and confirms the public version
+ * with one edit. axe-core finds no critical or serious violation on the queue and letter pages.
  * Each step is checked on screen and on the server.
  */
-import { LetterAdminViewSchema, LetterCreatedSchema } from '../../shared/letters';
+import { LetterAdminViewSchema, LetterCreatedSchema, LetterPublicVersionViewSchema } from '../../shared/letters';
 import { StaffViewSchema } from '../../shared/staff';
 import { adminToken, call, citizenToken, createDepartment, staffLogin, uniqueSuffix } from './support/api';
 import { consoleUrl, openDesktop, screenshot, seriousAxeViolations, type PhoneBrowser } from './support/browser';
@@ -17,12 +18,13 @@ const REPLY = '您好！县住建局已安排人员于本周内疏通城东菜�
 let browser: PhoneBrowser;
 let office = '';
 let handler = '';
+let reviewer = '';
 let officeToken = '';
 let departmentName = '';
 let letterId = '';
 let trackingNo = '';
 
-async function createStaffAccount(admin: string, role: 'office' | 'handler', displayName: string, departmentId: string | null): Promise<string> {
+async function createStaffAccount(admin: string, role: 'office' | 'handler' | 'reviewer', displayName: string, departmentId: string | null): Promise<string> {
   const username = `e2e-console-${role}-${uniqueSuffix()}`;
   await call('POST', '/api/admin/staff', StaffViewSchema, { token: admin, body: { username, displayName, role, departmentId, password: PASSWORD } });
   return username;
@@ -34,6 +36,7 @@ beforeAll(async () => {
   const departmentId = await createDepartment(admin, departmentName);
   office = await createStaffAccount(admin, 'office', '办公室陈敏', null);
   handler = await createStaffAccount(admin, 'handler', '承办人刘洋', departmentId);
+  reviewer = await createStaffAccount(admin, 'reviewer', '分管领导周平', null);
   officeToken = await staffLogin(office, PASSWORD);
   const citizen = await citizenToken(`e2e-console-writer-${uniqueSuffix()}`);
   const created = await call('POST', '/api/letters', LetterCreatedSchema, {
@@ -159,5 +162,38 @@ describe('staff console: the office accepts and assigns, a handler drafts', () =
     expect(drafted.draft?.content).toBe(REPLY);
     await screenshot(page, 'console-06-letter-drafted');
     expect(await seriousAxeViolations(page)).toEqual([]);
+  });
+
+  it('the reviewer approves, the office sends and confirms the edited public version', async () => {
+    const { page } = browser;
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.waitForURL(/\/admin\/login/);
+    await signIn(reviewer);
+    await page.waitForURL(/\/admin\/dashboard$/);
+    await page.goto(`${consoleUrl()}/admin/letters/${letterId}`);
+    await page.getByRole('button', { name: '审核通过' }).click();
+    await page.getByTestId('letter-status').getByText('已审核').waitFor();
+    expect((await letterOnServer()).status).toBe('approved');
+
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.waitForURL(/\/admin\/login/);
+    await signIn(office);
+    await page.waitForURL(/\/admin\/dashboard$/);
+    await page.goto(`${consoleUrl()}/admin/letters/${letterId}`);
+    await page.getByRole('button', { name: '发送答复' }).click();
+    await page.getByTestId('letter-status').getByText('已答复').waitFor();
+    expect((await letterOnServer()).status).toBe('replied');
+
+    // 公开前审核: the masked proposal beside the original; the office shortens the public reply.
+    const publicReply = page.getByLabel('公开版 · 答复');
+    await publicReply.waitFor();
+    await publicReply.fill('县住建局已安排疏通城东菜市场北侧排水沟，并纳入每月例行清理。');
+    await screenshot(page, 'console-07-public-version');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: '确认公开版本' }).click();
+    await page.getByText('已确认公开').waitFor();
+    const view = await call('GET', `/api/admin/letters/${letterId}/public-version`, LetterPublicVersionViewSchema, { token: officeToken });
+    expect(view.state).toBe('confirmed');
+    expect(view.reply).toBe('县住建局已安排疏通城东菜市场北侧排水沟，并纳入每月例行清理。');
   });
 });

@@ -23,7 +23,7 @@ function describe(deadline: CurrentDeadline): { text: string; color: string } {
 }
 
 /** antd's orange tag text is too light on its background (WCAG AA); a darker orange of the same hue. */
-const ORANGE_TEXT = { color: '#873800' };
+export const ORANGE_TEXT = { color: '#873800' };
 
 /** A deadline cell: due date and the coloured days-left tag; a dash for closed letters. */
 export function DeadlineTag({ deadline }: { deadline: CurrentDeadline | null }) {

@@ -8,6 +8,7 @@ import dayjs from 'dayjs';
 import type { z } from 'zod';
 import { LetterPublicVersionInputSchema, type LetterPublicVersionInput, type LetterPublicVersionView } from '../../../../shared/letters';
 import { confirmPublicVersion, getPublicVersion } from '../../api/endpoints';
+import { ORANGE_TEXT } from '../../components/deadline-tag';
 import { ErrorAlert, errorText } from '../../components/error-alert';
 import { zodRule } from '../../components/zod-rule';
 
@@ -52,7 +53,9 @@ function PublicVersionForm({ letterId, view }: { letterId: string; view: LetterP
       size="small"
       extra={
         <span>
-          <Tag color={color}>{label}</Tag>
+          <Tag color={color} style={color === 'orange' ? ORANGE_TEXT : undefined}>
+            {label}
+          </Tag>
           {view.confirmedAt && `${view.confirmedBy?.username ?? ''} 于 ${dayjs(view.confirmedAt).format('YYYY-MM-DD HH:mm')} 确认`}
         </span>
       }
