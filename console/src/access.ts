@@ -17,6 +17,8 @@ const ALL: readonly StaffRole[] = ['admin', 'office', 'handler', 'reviewer'];
 export const MENU: readonly MenuEntry[] = [
   { path: '/dashboard', label: '工作台', roles: ALL },
   { path: '/letters', label: '主任信箱', roles: ALL },
+  // The API lets the office and handlers read 找错 reports (handlers: their department's).
+  { path: '/error-reports', label: '网站找错', roles: ['office', 'handler'] },
 ];
 
 /** Whether `role` may open the page at `pathname` (the longest menu prefix decides; other pages are open). */

@@ -20,6 +20,8 @@ export const router = createBrowserRouter(
         { path: 'dashboard', lazy: () => import('./pages/dashboard').then((m) => ({ Component: m.DashboardPage })) },
         { path: 'letters', lazy: () => import('./pages/letters/list').then((m) => ({ Component: m.LetterListPage })) },
         { path: 'letters/:id', lazy: () => import('./pages/letters/detail').then((m) => ({ Component: m.LetterDetailPage })) },
+        { path: 'error-reports', lazy: () => import('./pages/error-reports/list').then((m) => ({ Component: m.ErrorReportListPage })) },
+        { path: 'error-reports/:id', lazy: () => import('./pages/error-reports/detail').then((m) => ({ Component: m.ErrorReportDetailPage })) },
         { path: '*', Component: NotFoundPage },
       ],
     },

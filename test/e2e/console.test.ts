@@ -5,6 +5,7 @@
  * with one edit. axe-core finds no critical or serious violation on the queue and letter pages.
  * Each step is checked on screen and on the server.
  */
+import { AdminErrorReportDetailSchema, ErrorReportCreatedSchema } from '../../shared/error-reports';
 import { LetterAdminViewSchema, LetterCreatedSchema, LetterPublicVersionViewSchema } from '../../shared/letters';
 import { StaffViewSchema } from '../../shared/staff';
 import { adminToken, call, citizenToken, createDepartment, staffLogin, uniqueSuffix } from './support/api';
@@ -195,5 +196,57 @@ describe('staff console: the office accepts and assigns, a handler drafts', () =
     const view = await call('GET', `/api/admin/letters/${letterId}/public-version`, LetterPublicVersionViewSchema, { token: officeToken });
     expect(view.state).toBe('confirmed');
     expect(view.reply).toBe('县住建局已安排疏通城东菜市场北侧排水沟，并纳入每月例行清理。');
+  });
+});
+
+describe('staff console: 我为政府网站找错 forwarded, replied and closed by the office', () => {
+  let reportId = '';
+  let reportNo = '';
+
+  beforeAll(async () => {
+    const citizen = await citizenToken(`e2e-console-reporter-${uniqueSuffix()}`);
+    const created = await call('POST', '/api/error-reports', ErrorReportCreatedSchema, {
+      token: citizen,
+      body: { url: 'https://www.example.gov.cn/xxgk/2026/tongzhi.html', errorType: 'broken_link', description: '通知正文里的“附件下载”链接打开是404页面。' },
+    });
+    reportId = created.id;
+    reportNo = created.trackingNo;
+  });
+
+  it('finds the report in the queue, forwards it, replies and closes it', async () => {
+    const { page } = browser;
+    // The office is still signed in from the letter flow.
+    await page.getByRole('menuitem', { name: /网站找错/ }).click();
+    await page.waitForURL(/\/admin\/error-reports$/);
+    const row = page.locator('tr', { hasText: reportNo });
+    await row.waitFor();
+    await screenshot(page, 'console-08-error-report-queue');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await row.getByRole('link').click();
+    await page.waitForURL(new RegExp(`/admin/error-reports/${reportId}$`));
+    await page.getByText('通知正文里的“附件下载”链接打开是404页面。').waitFor();
+    await screenshot(page, 'console-09-error-report');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: '转办' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('承办部门').click();
+    await page.locator('.ant-select-item-option', { hasText: departmentName }).click();
+    await dialog.getByRole('button', { name: '确定' }).click();
+    await page.getByTestId('report-status').getByText('已转办').waitFor();
+
+    await page.getByRole('button', { name: '答复' }).click();
+    await dialog.getByLabel('处理结果').click();
+    await page.locator('.ant-select-item-option', { hasText: '已修复' }).click();
+    await dialog.getByLabel('答复内容').fill('附件链接已修复，感谢您的反馈。');
+    await dialog.getByRole('button', { name: '确定' }).click();
+    await page.getByTestId('report-status').getByText('已答复').waitFor();
+
+    await page.getByRole('button', { name: '办结' }).click();
+    await page.getByTestId('report-status').getByText('已办结').waitFor();
+    const stored = await call('GET', `/api/admin/error-reports/${reportId}`, AdminErrorReportDetailSchema, { token: officeToken });
+    expect(stored.status).toBe('closed');
+    expect(stored.departmentName).toBe(departmentName);
+    expect(stored.reply?.message).toBe('附件链接已修复，感谢您的反馈。');
   });
 });

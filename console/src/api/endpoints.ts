@@ -1,6 +1,13 @@
 /** The API calls the console makes, typed by the shared schemas (one function per endpoint). */
 import { DepartmentListResponseSchema } from '../../../shared/departments';
 import {
+  AdminErrorReportDetailSchema,
+  AdminErrorReportPageSchema,
+  AdminErrorReportSummarySchema,
+  type AdminErrorReportQuery,
+  type ErrorReportReply,
+} from '../../../shared/error-reports';
+import {
   LetterAdminPageSchema,
   LetterAdminRowSchema,
   LetterAdminViewSchema,
@@ -46,3 +53,24 @@ export const listLetterCategories = () => request('GET', '/api/letters/categorie
 /** `GET /api/admin/departments` (admin and office). */
 export const listDepartments = () => request('GET', '/api/admin/departments', DepartmentListResponseSchema);
 
+
+/** Filters of the 找错 queue as the console sends them. */
+export type ErrorReportQueueFilters = Partial<Omit<AdminErrorReportQuery, 'limit'>>;
+
+/** `GET /api/admin/error-reports`: one page of the 找错 queue. */
+export const listErrorReports = (filters: ErrorReportQueueFilters, limit = 20) =>
+  request('GET', '/api/admin/error-reports', AdminErrorReportPageSchema, { query: { ...filters, limit } });
+
+/** `GET /api/admin/error-reports/:id`. */
+export const getErrorReport = (id: string) => request('GET', `/api/admin/error-reports/${encodeURIComponent(id)}`, AdminErrorReportDetailSchema);
+
+/** `POST /api/admin/error-reports/:id/forward` (office). */
+export const forwardErrorReport = (id: string, departmentId: string) =>
+  request('POST', `/api/admin/error-reports/${encodeURIComponent(id)}/forward`, AdminErrorReportSummarySchema, { body: { departmentId } });
+
+/** `POST /api/admin/error-reports/:id/reply` (office, or a handler of the department). */
+export const replyErrorReport = (id: string, input: ErrorReportReply) =>
+  request('POST', `/api/admin/error-reports/${encodeURIComponent(id)}/reply`, AdminErrorReportSummarySchema, { body: input });
+
+/** `POST /api/admin/error-reports/:id/close` (office). */
+export const closeErrorReport = (id: string) => request('POST', `/api/admin/error-reports/${encodeURIComponent(id)}/close`, AdminErrorReportSummarySchema);

@@ -2,7 +2,7 @@
  * The console frame in ant-design-pro's shape: the side menu of the signed-in role, a header with
  * the user and 退出登录, and the page. Pages the role may not open show 403.
  */
-import { DashboardOutlined, LogoutOutlined, MailOutlined, UserOutlined } from '@ant-design/icons';
+import { BugOutlined, DashboardOutlined, LogoutOutlined, MailOutlined, UserOutlined } from '@ant-design/icons';
 import { Button, Layout, Menu, Space, Spin, Typography } from 'antd';
 import { Suspense, type ReactNode } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
@@ -14,6 +14,7 @@ import { useSession } from '../session-context';
 const ICONS: Record<string, ReactNode> = {
   '/dashboard': <DashboardOutlined />,
   '/letters': <MailOutlined />,
+  '/error-reports': <BugOutlined />,
 };
 
 /** The frame around every signed-in page. */
