@@ -96,6 +96,12 @@ describe('staff console: the office accepts and assigns, a handler drafts', () =
     await screenshot(page, 'console-02-queue');
     expect(await seriousAxeViolations(page)).toEqual([]);
 
+    // Usable at 1024 px: the table scrolls inside its box, the page itself does not.
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await screenshot(page, 'console-02-queue-1024');
+    await expect(page.evaluate('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(1024);
+    await page.setViewportSize({ width: 1366, height: 768 });
+
     // The text filter narrows the queue to the letter.
     await page.getByLabel('关键词').fill(trackingNo);
     await page.getByRole('button', { name: '查询' }).click();
@@ -171,6 +177,12 @@ describe('staff console: the office accepts and assigns, a handler drafts', () =
     await page.waitForURL(/\/admin\/login/);
     await signIn(reviewer);
     await page.waitForURL(/\/admin\/dashboard$/);
+    await page.goto(`${consoleUrl()}/admin/letters/${letterId}`);
+    // 网站找错 is not in a reviewer's menu, and its address answers 403.
+    await page.getByRole('menuitem', { name: /主任信箱/ }).waitFor();
+    await expect(page.getByRole('menuitem', { name: /网站找错/ }).count()).resolves.toBe(0);
+    await page.goto(`${consoleUrl()}/admin/error-reports`);
+    await page.getByText('抱歉，您的角色无权访问此页面').waitFor();
     await page.goto(`${consoleUrl()}/admin/letters/${letterId}`);
     await page.getByRole('button', { name: '审核通过' }).click();
     await page.getByTestId('letter-status').getByText('已审核').waitFor();
