@@ -22,6 +22,8 @@ export default defineConfig({
     chunkSizeWarningLimit: 1500,
   },
   server: {
+    host: '127.0.0.1',
+    port: 5173,
     proxy: { '/api': 'http://127.0.0.1:3000' },
   },
 });

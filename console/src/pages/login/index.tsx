@@ -11,7 +11,8 @@ import { useSession } from '../../session-context';
 
 /** Where to go after signing in: the page the user was sent away from, if it is one of ours. */
 function safeRedirect(value: string | null): string {
-  return value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/login') ? value : '/dashboard';
+  // `//host` and `/\host` would leave the console (browsers read both as another origin).
+  return value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') && !value.startsWith('/login') ? value : '/dashboard';
 }
 
 /** The sign-in page. */
