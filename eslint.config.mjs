@@ -1,7 +1,7 @@
 /**
  * ESLint for the whole repository (flat config), run by `npm run lint` and by `npm test`
  * (docs/decisions/100-lint-in-the-test-command.md). typescript-eslint's recommended rules
- * everywhere, React's hooks rules on the mini-program, the globals each folder really runs with.
+ * everywhere, React's hooks rules on the mini-program and the console, the globals each folder really runs with.
  * Stale `eslint-disable` comments are errors, and `--max-warnings 0` fails on warnings too.
  */
 import js from '@eslint/js';
@@ -51,6 +51,19 @@ export default defineConfig([
   },
   {
     files: ['miniprogram/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+  },
+  // The staff console (console/) runs in desktop browsers; its Vite config runs on Node.
+  {
+    files: ['console/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ['console/vite.config.ts'],
+    languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    files: ['console/**/*.{ts,tsx}'],
     ...reactHooks.configs.flat.recommended,
   },
 ]);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * The whole test suite, as the README and CI run it: type-check (BFF, shared, tests and the
- * mini-program), lint (`npm run lint:eslint`, `npm run lint:knip`; docs/decisions/100), then jest
+ * The whole test suite, as the README and CI run it: type-check (BFF, shared, tests, the
+ * mini-program and the staff console), lint (`npm run lint:eslint`, `npm run lint:knip`; docs/decisions/100), then jest
  * (unit, integration, embedded-engine conformance), then the browser end-to-end tests
  * (jest.e2e.config.js: the H5 build in Chromium against the real BFF). Prints `N passed, N failed`
  * summed over both jest runs as the last line (a failed type-check or lint step counts as one
@@ -41,7 +41,7 @@ let failed = 0;
 let passed = 0;
 let ok = true;
 
-for (const project of ['tsconfig.json', 'miniprogram/tsconfig.json']) {
+for (const project of ['tsconfig.json', 'miniprogram/tsconfig.json', 'console/tsconfig.json']) {
   console.log(`== type-check (tsc --noEmit -p ${project})`);
   if (run(bin('tsc'), ['--noEmit', '-p', project]) !== 0) {
     console.error(`type-check of ${project} failed`);

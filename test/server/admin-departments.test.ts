@@ -49,6 +49,16 @@ describe('departments', () => {
     expect(names).toEqual([...names].sort());
   });
 
+  it('lets the office list departments (it assigns cases to them) but not handlers or reviewers', async () => {
+    await t.createDepartment({ name: '丙部门' });
+    const office = await t.createStaff({ role: 'office' });
+    const res = await request(t.app).get('/api/admin/departments').set(auth(office.token));
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((d: { name: string }) => d.name)).toContain('丙部门');
+    const reviewer = await t.createStaff({ role: 'reviewer' });
+    expect((await request(t.app).get('/api/admin/departments').set(auth(reviewer.token))).status).toBe(403);
+  });
+
   it('refuses a duplicate name with 409 department_name_taken', async () => {
     const input = buildDepartment();
     await request(t.app).post('/api/admin/departments').set(auth(admin.token)).send(input);

@@ -19,7 +19,7 @@ const ADMIN_ONLY: [method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: st
   ['get', `/api/admin/staff/${SOME_ID}`],
   ['patch', `/api/admin/staff/${SOME_ID}`, { displayName: '改名' }],
   ['post', `/api/admin/staff/${SOME_ID}/reset-password`, { password: 'long-enough-pass' }],
-  ['get', '/api/admin/departments'],
+  // GET /api/admin/departments: admin and office (admin-departments.test.ts).
   ['post', '/api/admin/departments', { name: '矩阵测试部门' }],
   ['get', `/api/admin/departments/${SOME_ID}`],
   ['patch', `/api/admin/departments/${SOME_ID}`, { name: '改名部门' }],

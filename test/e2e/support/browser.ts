@@ -152,3 +152,61 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/** The staff console's origin (set by the global setup; the console lives under `/admin/`). */
+export function consoleUrl(): string {
+  const url = process.env.E2E_CONSOLE_URL;
+  if (!url) throw new Error('E2E_CONSOLE_URL is not set: run the browser tests with jest.e2e.config.js (its global setup serves the console)');
+  return url;
+}
+
+/** A desktop browser for the staff console: 1366×768 (the console's design size), mouse, Chinese locale. */
+export async function openDesktop(): Promise<PhoneBrowser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install chromium and fonts-wqy-zenhei (listed in .ci/apt-packages).`);
+  }
+  const profiles = path.join(TMP, 'e2e-profiles');
+  mkdirSync(profiles, { recursive: true });
+  const userDataDir = mkdtempSync(path.join(profiles, 'chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [...CHROMIUM_FLAGS],
+    viewport: { width: 1366, height: 768 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  context.setDefaultTimeout(15_000);
+  const page = context.pages()[0] ?? (await context.newPage());
+  const pageErrors: string[] = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  return {
+    context,
+    page,
+    pageErrors,
+    async close() {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One axe-core finding, as the tests report it. */
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/** Runs axe-core (node_modules/axe-core/axe.min.js) on the page; answers the critical and serious violations. */
+export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  // A script string: the test code is type-checked without the DOM library.
+  const result = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] })`)) as {
+    violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
+  };
+  return result.violations
+    .filter((v) => v.impact === 'critical' || v.impact === 'serious')
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+}

@@ -21,3 +21,5 @@ export const LOG_DIR = path.join(TMP, 'e2e-logs');
 export const E2E_TMPDIR = path.join(TMP, 'e2e-tmpdir');
 /** The Chromium the tests drive (Debian's package, listed in .ci/apt-packages). */
 export const CHROMIUM_PATH = process.env.E2E_CHROMIUM_PATH || '/usr/bin/chromium';
+/** The staff console build under test (`vite build --outDir`; same settings as dist/console). */
+export const E2E_CONSOLE_DIR = path.join(TMP, 'e2e-console');

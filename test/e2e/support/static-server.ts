@@ -8,7 +8,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
-const TYPES: Record<string, string> = {
+/** Content types of the files the builds contain. */
+export const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -27,7 +28,8 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-function proxy(req: http.IncomingMessage, res: http.ServerResponse, target: URL): void {
+/** Passes one request through to the BFF unchanged. */
+export function proxy(req: http.IncomingMessage, res: http.ServerResponse, target: URL): void {
   const upstream = http.request(
     { hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
     (answer) => {

@@ -20,7 +20,8 @@ export const departmentRoutes = defineRouteModule({
       method: 'get',
       path: '/api/admin/departments',
       summary: 'List departments by name',
-      auth: staffAuth('admin'),
+      description: 'The office reads it too: it assigns letters and reports to departments.',
+      auth: staffAuth('admin', 'office'),
       response: DepartmentListResponseSchema,
       handler: async ({ actor, services }) => ({
         items: (await services.departments.listDepartments(actor)).map(presentDepartment),
