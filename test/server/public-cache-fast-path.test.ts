@@ -42,11 +42,15 @@ it('answers a URL seen before with the same bytes and headers as the full stack,
   expect(fastHit.headers['cache-control']).toBe('public, max-age=5');
   expect(fastHit.headers['x-request-id']).toBe('client-chosen-id-1');
   expect(stackHit.headers['x-request-id']).not.toBe(fastHit.headers['x-request-id']);
+  // A URL learned from the miss that filled the entry answers the same way.
+  const fromMiss = await request(t.app).get(`/api/policies/${id}`);
+  expect(fromMiss.text).toBe(stackHit.text);
+  expect(withoutPerRequest(fromMiss.headers)).toEqual(withoutPerRequest(stackHit.headers));
 
-  // Every answer counted: the miss, the stack's hit, the fast hit, and these.
+  // Every answer counted: the miss, the stack's hit, the two fast hits, and these.
   await Promise.all(Array.from({ length: 5 }, () => request(t.app).get(url).expect(200)));
   await t.services.policies.flushViews();
-  expect((await t.models.Policy.findById(id).lean())?.viewCount).toBe(8);
+  expect((await t.models.Policy.findById(id).lean())?.viewCount).toBe(9);
 });
 
 it('leaves signed-in readers, other methods and error answers to the full stack', async () => {
