@@ -4,7 +4,9 @@
  * the same headers (security, cache, content headers), their own request id, and the route's
  * `onServed` hook still counts policy views.
  */
+import { EventEmitter } from 'node:events';
 import request from 'supertest';
+import { PublicResponseCache } from '../../server/src/middlewares/public-cache';
 import { auth, createTestApp, type TestApp } from '../support/app';
 import { createPolicyCrew, policyIn, POLICY_TEST_ENV, type PolicyCrew } from '../support/policy-factories';
 
@@ -69,4 +71,79 @@ it('leaves signed-in readers, other methods and error answers to the full stack'
   await t.services.policies.flushViews();
   expect((await t.models.Policy.findById(id).lean())?.viewCount).toBe(3);
   expect((await t.models.Policy.findById(draft).lean())?.viewCount).toBe(0);
+});
+
+describe('PublicResponseCache.tryServe on expiry', () => {
+  // Stand-ins for Koa's context and Node's request and response: only the members used.
+  function exchange(url: string) {
+    const res = Object.assign(new EventEmitter(), {
+      statusCode: 200,
+      headers: { 'Content-Type': 'application/json; charset=utf-8', 'X-Content-Type-Options': 'nosniff' } as Record<string, string>,
+      getRawHeaderNames() {
+        return Object.keys(this.headers);
+      },
+      getHeader(name: string) {
+        return this.headers[name];
+      },
+      sent: null as null | { status: number; headers: Record<string, unknown>; body: string },
+      writeHead(status: number, headers: Record<string, unknown>) {
+        this.sent = { status, headers, body: '' };
+      },
+      end(body: Buffer) {
+        this.sent!.body = body.toString();
+      },
+    });
+    const ctx = {
+      method: 'GET',
+      req: { url },
+      res,
+      params: {},
+      status: 404,
+      body: undefined as unknown,
+      type: '',
+      get: () => '',
+      set: () => undefined,
+      response: { get: () => 'application/json; charset=utf-8' },
+    };
+    return { ctx, req: { method: 'GET', url, headers: {} }, res };
+  }
+  const hooks = { requestId: () => 'fixed-request-id', served: () => undefined };
+
+  it('serves an expired entry only while one request rebuilds it, within one more lifetime', async () => {
+    let clock = 0;
+    const cache = new PublicResponseCache({ now: () => clock });
+    const views: string[] = [];
+    const mw = cache.middleware(1000, () => 'key', () => views.push('view'));
+    const first = exchange('/api/x');
+    await mw(first.ctx as never, async () => {
+      first.ctx.status = 200;
+      first.ctx.body = { value: 1 };
+    });
+    first.res.emit('finish');
+
+    const fast = exchange('/api/x');
+    expect(cache.tryServe(fast.req as never, fast.res as never, hooks)).toBe(true);
+    expect(fast.res.sent).toMatchObject({ status: 200, body: '{"value":1}', headers: { 'X-Cache': 'hit', 'X-Request-Id': 'fixed-request-id', 'X-Content-Type-Options': 'nosniff' } });
+    expect(views).toEqual(['view']);
+
+    clock = 1500; // expired: nobody rebuilds it yet, so the full stack takes the request
+    expect(cache.tryServe(exchange('/api/x').req as never, exchange('/api/x').res as never, hooks)).toBe(false);
+    const rebuilding = exchange('/api/x');
+    let release: () => void = () => undefined;
+    const pending = mw(rebuilding.ctx as never, async () => {
+      await new Promise<void>((r) => (release = r));
+      rebuilding.ctx.status = 200;
+      rebuilding.ctx.body = { value: 2 };
+    });
+    const meanwhile = exchange('/api/x');
+    expect(cache.tryServe(meanwhile.req as never, meanwhile.res as never, hooks)).toBe(true);
+    expect(meanwhile.res.sent).toMatchObject({ body: '{"value":1}', headers: { 'X-Cache': 'stale' } });
+    clock = 2500; // more than one lifetime past expiry: never sent any more
+    expect(cache.tryServe(exchange('/api/x').req as never, exchange('/api/x').res as never, hooks)).toBe(false);
+    release();
+    await pending;
+    const after = exchange('/api/x');
+    expect(cache.tryServe(after.req as never, after.res as never, hooks)).toBe(true);
+    expect(after.res.sent).toMatchObject({ body: '{"value":2}', headers: { 'X-Cache': 'hit' } });
+  });
 });

@@ -33,6 +33,8 @@ interface Entry {
  */
 interface Alias {
   key: string;
+  /** The route's lifetime: how long an expired entry may still be sent while one request rebuilds it. */
+  ttlMs: number;
   contentType: string;
   /** The response headers the full stack sent, without the per-request ones (see PER_REQUEST_HEADERS). */
   headers: http.OutgoingHttpHeaders;
@@ -122,7 +124,7 @@ export class PublicResponseCache {
         ctx.set('Cache-Control', `public, max-age=${maxAge}`);
         ctx.set('X-Cache', hit.expiresAt > now ? 'hit' : 'stale');
         ctx.body = hit.body;
-        this.learn(ctx, key, hit.contentType, served);
+        this.learn(ctx, key, ttlMs, hit.contentType, served);
         return;
       }
       if (hit) hit.refreshing = true;
@@ -143,7 +145,7 @@ export class PublicResponseCache {
       this.entries.delete(key);
       this.entries.set(key, { expiresAt: this.now() + ttlMs, body, contentType, refreshing: false });
       while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-      this.learn(ctx, key, contentType, served);
+      this.learn(ctx, key, ttlMs, contentType, served);
     };
   }
 
@@ -152,7 +154,7 @@ export class PublicResponseCache {
    * ends up sending (read when the response is written, so the outer middlewares' headers are in).
    * Once per URL: a URL always validates to the same key, whoever asks without a token.
    */
-  private learn(ctx: AppContext, key: string, contentType: string, served?: (params: Record<string, string>) => void): void {
+  private learn(ctx: AppContext, key: string, ttlMs: number, contentType: string, served?: (params: Record<string, string>) => void): void {
     // A context without a Node request (a test's stand-in) has nothing to learn.
     const url = (ctx.req as http.IncomingMessage | undefined)?.url;
     if (ctx.method !== 'GET' || url === undefined || this.aliases.get(url)?.key === key) return;
@@ -167,7 +169,7 @@ export class PublicResponseCache {
         if (!PER_REQUEST_HEADERS.includes(name.toLowerCase())) headers[name] = res.getHeader(name);
       }
       this.aliases.delete(url);
-      this.aliases.set(url, { key, contentType, headers, ...(served ? { served: () => served(params) } : {}) });
+      this.aliases.set(url, { key, ttlMs, contentType, headers, ...(served ? { served: () => served(params) } : {}) });
       // Bounded like the entries (a URL per entry is the common case, junk queries add more).
       while (this.aliases.size > this.maxEntries * 4) this.aliases.delete(this.aliases.keys().next().value as string);
     });
@@ -175,20 +177,26 @@ export class PublicResponseCache {
 
   /**
    * The fast path for a fresh hit, in front of Koa (app.ts): a GET without `Authorization` for a
-   * URL the full stack answered from an entry that is still fresh is answered here, with the same
-   * bytes and headers (security and cache headers as learned; its own request id; `X-Cache: hit`),
+   * URL the full stack answered from an entry that is still fresh (or expired and being rebuilt,
+   * within one more lifetime, as in the middleware) is answered here, with the same bytes and
+   * headers (security and cache headers as learned; its own request id; `X-Cache: hit`/`stale`),
    * the route's `onServed` hook called and the request line logged. Anything else (unknown URL,
-   * stale or evicted entry, a token, another method) returns false and goes through Koa.
+   * expired entry nobody rebuilds, evicted entry, a token, another method) returns false and goes
+   * through Koa.
    */
   tryServe(req: http.IncomingMessage, res: http.ServerResponse, hooks: FastPathHooks): boolean {
     if (this.aliases.size === 0 || req.method !== 'GET' || req.headers.authorization || req.url === undefined) return false;
     const alias = this.aliases.get(req.url);
     if (!alias) return false;
     const entry = this.entries.get(alias.key);
-    if (!entry || entry.contentType !== alias.contentType || entry.expiresAt <= this.now()) return false;
+    if (!entry || entry.contentType !== alias.contentType) return false;
+    // As the middleware: fresh, or expired less than a lifetime ago while one request rebuilds it.
+    const now = this.now();
+    const fresh = entry.expiresAt > now;
+    if (!fresh && !(entry.refreshing && entry.expiresAt + alias.ttlMs > now)) return false;
     const started = process.hrtime.bigint();
     const reqId = hooks.requestId(req);
-    res.writeHead(200, { ...alias.headers, 'X-Request-Id': reqId, 'X-Cache': 'hit', 'Content-Length': entry.body.length });
+    res.writeHead(200, { ...alias.headers, 'X-Request-Id': reqId, 'X-Cache': fresh ? 'hit' : 'stale', 'Content-Length': entry.body.length });
     res.end(entry.body);
     alias.served?.();
     const q = req.url.indexOf('?');
