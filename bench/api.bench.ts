@@ -9,7 +9,8 @@
  * Figures: the public letter list and the policy list (10,000 policies) and the policy detail,
  * each beside a bare server returning its bytes; letter submissions; survey responses. The run
  * ends with one line per figure, `figure <name> rps=<n> p99=<ms>` and, where a bare server was
- * measured, ` ratio=<x> bare_p99=<ms>`. `BENCH_ONLY=policy-detail,letter-submit` runs only those.
+ * measured, ` ratio=<x> bare_p99=<ms>`. `BENCH_ONLY=policy-detail,letter-submit` runs only those;
+ * `BENCH_BFF_NODE_ARGS='--cpu-prof --cpu-prof-dir=tmp/prof'` passes Node options to the BFF.
  *
  * Targets (issue 8): public lists ≥ 0.6× the bare server's requests/s with p99 ≤ 2× the bare
  * server's; policy detail ≥ 0.5× (views still counted); letter submissions and survey responses
@@ -259,7 +260,8 @@ async function main(): Promise<void> {
   try {
     // The embedded database on a known port, so this process can bulk-load policies into it.
     const dbPort = await freePort();
-    const bff = await startBff(dataDir, [], { EMBEDDED_MONGO_PORT: String(dbPort) });
+    // BENCH_BFF_NODE_ARGS='--cpu-prof --cpu-prof-dir=tmp/prof' profiles the BFF (NODE_OPTIONS refuses --cpu-prof).
+    const bff = await startBff(dataDir, (process.env.BENCH_BFF_NODE_ARGS ?? '').split(' ').filter(Boolean), { EMBEDDED_MONGO_PORT: String(dbPort) });
     children.push(bff.child);
     console.log(`BFF at ${bff.base} (embedded database on a worker thread, as npm start runs it), ${CONNECTIONS} connections, ${DURATION_S} s per figure`);
     console.log('rate limits raised for the run (RATE_LIMIT_PER_USER / RATE_LIMIT_PER_IP = 1,000,000): one address and its citizens are never throttled\n');

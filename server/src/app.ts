@@ -9,7 +9,8 @@
  * The request id comes next so every log line and every response (errors included) carries it;
  * the request log wraps the error handler so it sees the final status. Static files (the console
  * at /admin/, the H5 build at /, when SERVE_STATIC is on) come before the body parser and never
- * answer /api paths.
+ * answer /api paths. In front of Koa, `callback()` answers fresh micro-cache hits of URLs seen
+ * before (ADR 106).
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -28,7 +29,8 @@ import type { RouteModule } from './lib/route';
 import { createWechatClient, type WechatClient } from './lib/wechat';
 import { jsonBody } from './middlewares/body-parser';
 import { errorHandler } from './middlewares/error-handler';
-import { requestId } from './middlewares/request-id';
+import { PublicResponseCache } from './middlewares/public-cache';
+import { chooseRequestId, REQUEST_ID_HEADER, requestId } from './middlewares/request-id';
 import { requestLog } from './middlewares/request-log';
 import { securityHeaders } from './middlewares/security-headers';
 import { staticFiles } from './middlewares/static-files';
@@ -118,7 +120,8 @@ export function createApp(deps: AppDeps): App {
   });
 
   const koa = new Koa<AppState>({ proxy: config.trustProxy > 0, maxIpsCount: config.trustProxy });
-  const router = buildRouter(routeModules, { services, logger, checkDeclaredErrors: config.env !== 'production', publicCacheSeconds: config.publicCacheSeconds });
+  const publicCache = new PublicResponseCache();
+  const router = buildRouter(routeModules, { services, logger, checkDeclaredErrors: config.env !== 'production', publicCacheSeconds: config.publicCacheSeconds, publicCache });
   koa.use(securityHeaders());
   koa.use(requestId(logger));
   koa.use(requestLog());
@@ -130,5 +133,20 @@ export function createApp(deps: AppDeps): App {
   koa.use(router.routes());
   koa.use(router.allowedMethods());
 
-  return { koa, callback: () => koa.callback(), models, services, routeModules, openapi, clock, instanceId };
+  // Fresh micro-cache hits are answered before Koa (ADR 106): same bytes and headers, views
+  // counted, request line logged, without Koa's context, the router and a child logger.
+  const fastPath = {
+    requestId: (req: http.IncomingMessage) => chooseRequestId(req.headers[REQUEST_ID_HEADER]),
+    served: (line: { reqId: string; method: string; path: string; status: number; ms: number }) => {
+      if (logger.isLevelEnabled('info')) logger.info(line, 'request');
+    },
+  };
+  const callback = (): http.RequestListener => {
+    const koaListener = koa.callback();
+    return (req, res) => {
+      if (!publicCache.tryServe(req, res, fastPath)) void koaListener(req, res);
+    };
+  };
+
+  return { koa, callback, models, services, routeModules, openapi, clock, instanceId };
 }

@@ -23,6 +23,8 @@ export interface BuildRouterOptions {
   checkDeclaredErrors: boolean;
   /** Upper bound of `publicCache` lifetimes (PUBLIC_CACHE_SECONDS); 0 turns the cache off. */
   publicCacheSeconds?: number;
+  /** The micro-cache of public reads; app.ts passes its own to serve fresh hits in front of Koa. Default: a new one. */
+  publicCache?: PublicResponseCache;
 }
 
 function handlerFor(route: Route, { services, logger, checkDeclaredErrors }: BuildRouterOptions) {
@@ -91,7 +93,7 @@ function served(hook: ServedHook, services: Services): AppMiddleware {
 export function buildRouter(modules: readonly RouteModule[], options: BuildRouterOptions): Router<AppState> {
   const router = new Router<AppState>();
   const seen = new Set<string>();
-  const cache = new PublicResponseCache();
+  const cache = options.publicCache ?? new PublicResponseCache();
   for (const module of modules) {
     for (const route of module.routes) {
       const key = `${route.method.toUpperCase()} ${openApiPath(route.path)}`;
@@ -105,7 +107,15 @@ export function buildRouter(modules: readonly RouteModule[], options: BuildRoute
         chain.push(validate(route.schemas, { streamedBody: route.streamedBody !== undefined }));
         const seconds = Math.min(route.publicCache.maxAgeSeconds, options.publicCacheSeconds ?? 0);
         if (seconds > 0) {
-          chain.push(cache.middleware(seconds * 1000, (ctx) => canonicalKey(key, ctx.state.input ?? { params: null, query: null })));
+          const onServed = route.onServed;
+          chain.push(
+            cache.middleware(
+              seconds * 1000,
+              (ctx) => canonicalKey(key, ctx.state.input ?? { params: null, query: null }),
+              // What `served` below does for an anonymous hit, for hits answered in front of Koa.
+              onServed ? (params) => onServed({ params, actor: null, services: options.services }) : undefined,
+            ),
+          );
         }
       }
       chain.push(authenticate(route.auth, options.services));
