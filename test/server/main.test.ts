@@ -1,67 +1,15 @@
 /**
- * The real entry point as operators run it (`tsx server/src/main.ts`): boots on the embedded
- * database, serves, prints the generated admin password (and the demo staff's) once, shuts down cleanly on SIGTERM,
- * and refuses to start a production config with missing keys.
+ * The real entry point as operators run it (`npm start`: `node --import tsx server/src/main.ts`,
+ * one process, so SIGTERM reaches the server itself): boots on the embedded database, serves,
+ * prints the generated admin password (and the demo staff's) once, shuts down cleanly on
+ * SIGTERM, and refuses to start a production config with missing keys.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { startServerProcess as run } from '../support/server-process';
 
 const root = path.resolve(__dirname, '../..');
 const tmpRoot = path.join(root, 'tmp');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
-
-interface Run {
-  child: ChildProcess;
-  lines: Record<string, unknown>[];
-  exited: Promise<number | null>;
-  waitFor(pred: (l: Record<string, unknown>) => boolean, ms?: number): Promise<Record<string, unknown>>;
-}
-
-function run(env: Record<string, string>): Run {
-  const child = spawn(tsx, ['server/src/main.ts'], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: Record<string, unknown>[] = [];
-  const waiters: (() => void)[] = [];
-  let buffer = '';
-  const onData = (chunk: Buffer) => {
-    buffer += chunk.toString('utf8');
-    let i: number;
-    while ((i = buffer.indexOf('\n')) >= 0) {
-      const text = buffer.slice(0, i);
-      buffer = buffer.slice(i + 1);
-      try {
-        lines.push(JSON.parse(text) as Record<string, unknown>);
-      } catch {
-        lines.push({ raw: text });
-      }
-      for (const w of waiters.splice(0)) w();
-    }
-  };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    lines,
-    exited,
-    async waitFor(pred, ms = 20_000) {
-      const deadline = Date.now() + ms;
-      for (;;) {
-        const hit = lines.find(pred);
-        if (hit) return hit;
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`log line not seen; got:\n${lines.map((l) => JSON.stringify(l)).join('\n')}`);
-        await new Promise<void>((resolve) => {
-          waiters.push(resolve);
-          setTimeout(resolve, 200);
-        });
-      }
-    },
-  };
-}
 
 describe('npm start (server/src/main.ts)', () => {
   let dataDir: string;
