@@ -25,7 +25,7 @@ export default defineConfig<'webpack5'>(async (merge, { mode }) => {
     },
     deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
     sourceRoot: 'miniprogram',
-    // TARO_OUTPUT_ROOT lets the browser tests build into their own folder (tmp/e2e-h5), so a
+    // TARO_OUTPUT_ROOT lets the browser tests build into their own folder (tmp/e2e-static/h5), so a
     // concurrent `npm run build:h5` (production settings) never replaces the build under test.
     outputRoot: process.env.TARO_OUTPUT_ROOT || `dist/${platform}`,
     plugins: [],

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { E2E_TMPDIR, LOG_DIR, ROOT, TMP } from './paths';
+import { E2E_STATIC_DIR, E2E_TMPDIR, LOG_DIR, ROOT, TMP } from './paths';
 
 /** The first admin account the BFF creates on its first start. */
 export const E2E_ADMIN = { username: 'e2e-admin', password: 'E2e-Admin-Password-42' } as const;
@@ -67,6 +67,9 @@ export async function startBff(): Promise<RunningBff> {
       BACKGROUND_TASKS: 'off',
       // The tests and benchmarks start from an empty database (no demo county).
       DEMO_DATA: 'off',
+      // The BFF serves the builds under test itself, with its real headers and fallbacks.
+      SERVE_STATIC: 'on',
+      STATIC_DIR: E2E_STATIC_DIR,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,5 +1,5 @@
 /**
- * Builds the staff console for the browser tests into tmp/e2e-console (the same Vite build as
+ * Builds the staff console for the browser tests into tmp/e2e-static/console (the same Vite build as
  * `npm run build:console`, another output folder so a build for `npm start` is never touched
  * mid-run). Skipped when a complete earlier build is newer than every source (E2E_REBUILD=1
  * forces it).

@@ -1,6 +1,6 @@
 /**
- * Builds the H5 app for the browser tests: same-origin API (`TARO_APP_API_BASE` empty, the test
- * server proxies `/api`) and dev login on (`TARO_APP_DEV_LOGIN=true`), into tmp/e2e-h5. The
+ * Builds the H5 app for the browser tests: same-origin API (`TARO_APP_API_BASE` empty, the BFF
+ * serves the app) and dev login on (`TARO_APP_DEV_LOGIN=true`), into tmp/e2e-static/h5. The
  * build is skipped when a complete earlier one is newer than every source it depends on
  * (E2E_REBUILD=1 forces it).
  */
