@@ -26,7 +26,8 @@ const COMMON_SECURITY_HEADERS: Readonly<Record<string, string>> = {
  * The policy of served documents: the staff console (React + antd, which injects its styles at
  * run time, hence `'unsafe-inline'` for styles only) and the H5 build load everything from our
  * origin; images may also be `data:`/`blob:` (previews of files being uploaded) or https
- * (images in policy bodies may link to https sources). No plugins, no `<base>` tricks, forms
+ * (images in policy bodies may link to https sources); scripts may read `blob:` URLs (Taro's H5
+ * `uploadFile` reads the chosen file's `blob:` URL with XHR before posting it). No plugins, no `<base>` tricks, forms
  * post only to us, and no page may frame ours (clickjacking).
  */
 const HTML_CONTENT_SECURITY_POLICY = [
@@ -35,7 +36,7 @@ const HTML_CONTENT_SECURITY_POLICY = [
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob: https:",
   "font-src 'self' data:",
-  "connect-src 'self'",
+  "connect-src 'self' blob:",
   "object-src 'none'",
   "base-uri 'self'",
   "form-action 'self'",
