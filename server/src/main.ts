@@ -140,6 +140,17 @@ async function main(): Promise<void> {
 
   const server = http.createServer(app.callback());
   const requests = gracefulStop(server);
+  // Signals are caught from just before listening: one that arrives while the server binds or
+  // right after its "listening" line (a process manager, a test) waits for the stop below instead
+  // of killing the process by default. Earlier, during the boot, Ctrl-C still ends it at once.
+  let shutdown: ((signal: string) => void) | null = null;
+  let pendingSignal: string | null = null;
+  const onSignal = (signal: string) => {
+    if (shutdown) shutdown(signal);
+    else pendingSignal ??= signal;
+  };
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -158,7 +169,7 @@ async function main(): Promise<void> {
   }
 
   let stopping = false;
-  const shutdown = (signal: string) => {
+  shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: answering the requests received, no new connections');
@@ -189,8 +200,7 @@ async function main(): Promise<void> {
         process.exitCode = 1;
       });
   };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  if (pendingSignal) shutdown(pendingSignal);
 }
 
 main().catch((err: unknown) => {
