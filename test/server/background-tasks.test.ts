@@ -3,7 +3,6 @@
  * waits, exclusive tasks through a database lease across instances; the registry; the config
  * keys of the platform services; and main.ts starting the tasks after listen.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createBackgroundTasks } from '../../server/src/background-tasks';
@@ -11,6 +10,7 @@ import { ConfigError, parseConfig } from '../../server/src/config';
 import { startBackgroundTasks, type BackgroundTask, type BackgroundTaskContext } from '../../server/src/lib/background';
 import { captureLogger, createTestApp, type TestApp } from '../support/app';
 import { eventually } from '../support/platform-factories';
+import { startServerProcess } from '../support/server-process';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -239,30 +239,8 @@ describe('npm start with background tasks', () => {
   const root = path.resolve(__dirname, '../..');
   const boot = (env: Record<string, string>) => {
     const dataDir = mkdtempSync(path.join(root, 'tmp', 'main-bg-'));
-    const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['server/src/main.ts'], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'development', DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const lines: Record<string, unknown>[] = [];
-    let buffer = '';
-    const onData = (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      let i: number;
-      while ((i = buffer.indexOf('\n')) >= 0) {
-        const text = buffer.slice(0, i);
-        buffer = buffer.slice(i + 1);
-        try {
-          lines.push(JSON.parse(text) as Record<string, unknown>);
-        } catch {
-          lines.push({ raw: text });
-        }
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    return { child, lines, exited, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
+    const proc = startServerProcess({ NODE_ENV: 'development', DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', ...env });
+    return { ...proc, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
   };
 
   it('starts the registered tasks after listening and stops them before closing the database', async () => {
