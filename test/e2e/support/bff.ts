@@ -43,7 +43,7 @@ export async function startBff(): Promise<RunningBff> {
   const dataDir = mkdtempSync(path.join(TMP, 'e2e-bff-'));
   const logFile = path.join(LOG_DIR, 'bff.log');
   const log = createWriteStream(logFile);
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'server', 'src', 'main.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'src', 'main.ts')], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
