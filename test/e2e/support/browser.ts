@@ -45,6 +45,23 @@ export function appUrl(): string {
  * the API.
  */
 export async function openPhone(options: { devUser?: string } = {}): Promise<PhoneBrowser> {
+  return openBrowser({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }, async (context) => {
+    if (!options.devUser) return;
+    // Taro's H5 storage keeps `{ data }` JSON in localStorage; this is the key session-store.ts reads.
+    // A script string: the test code is type-checked without the DOM library.
+    const stored = JSON.stringify(JSON.stringify({ data: options.devUser }));
+    await context.addInitScript({ content: `localStorage.setItem('zwgk.devLoginName', ${stored});` });
+  });
+}
+
+/**
+ * Chromium with a fresh profile under tmp/, Chinese locale and China's time zone, the device
+ * options given, and `prepare` run on the context before its first page is used.
+ */
+async function openBrowser(
+  device: { viewport: { width: number; height: number }; deviceScaleFactor?: number; isMobile?: boolean; hasTouch?: boolean },
+  prepare: (context: BrowserContext) => Promise<void> = async () => {},
+): Promise<PhoneBrowser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install chromium and fonts-wqy-zenhei (listed in .ci/apt-packages).`);
   }
@@ -55,20 +72,12 @@ export async function openPhone(options: { devUser?: string } = {}): Promise<Pho
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: [...CHROMIUM_FLAGS],
-    viewport: { width: 375, height: 812 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
+    ...device,
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
   });
   context.setDefaultTimeout(15_000);
-  if (options.devUser) {
-    // Taro's H5 storage keeps `{ data }` JSON in localStorage; this is the key session-store.ts reads.
-    // A script string: the test code is type-checked without the DOM library.
-    const stored = JSON.stringify(JSON.stringify({ data: options.devUser }));
-    await context.addInitScript({ content: `localStorage.setItem('zwgk.devLoginName', ${stored});` });
-  }
+  await prepare(context);
   const page = context.pages()[0] ?? (await context.newPage());
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -162,33 +171,7 @@ export function consoleUrl(): string {
 
 /** A desktop browser for the staff console: 1366×768 (the console's design size), mouse, Chinese locale. */
 export async function openDesktop(): Promise<PhoneBrowser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install chromium and fonts-wqy-zenhei (listed in .ci/apt-packages).`);
-  }
-  const profiles = path.join(TMP, 'e2e-profiles');
-  mkdirSync(profiles, { recursive: true });
-  const userDataDir = mkdtempSync(path.join(profiles, 'chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [...CHROMIUM_FLAGS],
-    viewport: { width: 1366, height: 768 },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
-  context.setDefaultTimeout(15_000);
-  const page = context.pages()[0] ?? (await context.newPage());
-  const pageErrors: string[] = [];
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  return {
-    context,
-    page,
-    pageErrors,
-    async close() {
-      await context.close();
-      rmSync(userDataDir, { recursive: true, force: true });
-    },
-  };
+  return openBrowser({ viewport: { width: 1366, height: 768 } });
 }
 
 /** One axe-core finding, as the tests report it. */
