@@ -3,10 +3,8 @@
  * hidden), the forward and reply deadlines, and the API's cursor pagination.
  */
 import { SearchOutlined } from '@ant-design/icons';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Button, Card, Checkbox, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Checkbox, Form, Input, Select, Space, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import {
   ERROR_REPORT_STATUSES,
@@ -17,7 +15,7 @@ import {
   type ErrorReportType,
 } from '../../../../shared/error-reports';
 import { listErrorReports, type ErrorReportQueueFilters } from '../../api/endpoints';
-import { ErrorAlert } from '../../components/error-alert';
+import { CursorTable, useCursorPages } from '../../components/cursor-table';
 
 const PAGE_SIZE = 20;
 const fmt = (at: string) => dayjs(at).format('YYYY-MM-DD HH:mm');
@@ -48,13 +46,7 @@ function Due({ at, overdue, done }: { at: string; overdue: boolean; done: string
 export function ErrorReportListPage() {
   const [params, setParams] = useSearchParams();
   const filters = filtersOf(params);
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors.at(-1);
-  const page = useQuery({
-    queryKey: ['error-reports', filters, cursor],
-    queryFn: () => listErrorReports({ ...filters, cursor }, PAGE_SIZE),
-    placeholderData: keepPreviousData,
-  });
+  const pages = useCursorPages<Row>(['error-reports', filters], (cursor) => listErrorReports({ ...filters, cursor }, PAGE_SIZE));
 
   const apply = (values: FormValues) => {
     const next = new URLSearchParams();
@@ -63,7 +55,7 @@ export function ErrorReportListPage() {
     if (values.overdue) next.set('overdue', 'true');
     if (values.q?.trim()) next.set('q', values.q.trim());
     if (values.primaryOnly) next.set('primaryOnly', 'true');
-    setCursors([]);
+    pages.restart();
     setParams(next);
   };
 
@@ -127,30 +119,7 @@ export function ErrorReportListPage() {
           </Form.Item>
         </Form>
       </Card>
-      {page.error ? (
-        <ErrorAlert error={page.error} />
-      ) : (
-        <Table<Row>
-          rowKey="id"
-          columns={columns}
-          dataSource={page.data?.items ?? []}
-          loading={page.isFetching}
-          pagination={false}
-          size="middle"
-          scroll={{ x: 1000 }}
-          footer={() => (
-            <Space>
-              <Button disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
-                上一页
-              </Button>
-              <Typography.Text>第 {cursors.length + 1} 页</Typography.Text>
-              <Button disabled={!page.data?.nextCursor} onClick={() => page.data?.nextCursor && setCursors((c) => [...c, page.data.nextCursor as string])}>
-                下一页
-              </Button>
-            </Space>
-          )}
-        />
-      )}
+      <CursorTable<Row> pages={pages} columns={columns} />
     </Space>
   );
 }

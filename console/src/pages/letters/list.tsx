@@ -4,15 +4,14 @@
  * 下一页; the cursors of earlier pages are kept to go back).
  */
 import { SearchOutlined } from '@ant-design/icons';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Button, Card, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { Button, Card, Form, Input, Select, Space, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { LETTER_STATUSES, LETTER_STATUS_LABELS, type LetterAdminRow, type LetterStatus } from '../../../../shared/letters';
 import { listDepartments, listLetterCategories, listLetters, type LetterQueueFilters } from '../../api/endpoints';
+import { CursorTable, useCursorPages } from '../../components/cursor-table';
 import { DeadlineTag, DUE_SOON_DAYS } from '../../components/deadline-tag';
-import { ErrorAlert } from '../../components/error-alert';
 import { useSession } from '../../session-context';
 
 const PAGE_SIZE = 20;
@@ -39,10 +38,7 @@ export function LetterListPage() {
   const { session } = useSession();
   const [params, setParams] = useSearchParams();
   const filters = filtersOf(params);
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors.at(-1);
-  // The previous page stays on screen while the next one loads (no empty flash between pages).
-  const page = useQuery({ queryKey: ['letters', filters, cursor], queryFn: () => listLetters({ ...filters, cursor }, PAGE_SIZE), placeholderData: keepPreviousData });
+  const pages = useCursorPages<LetterAdminRow>(['letters', filters], (cursor) => listLetters({ ...filters, cursor }, PAGE_SIZE));
   const categories = useQuery({ queryKey: ['letter-categories'], queryFn: listLetterCategories, staleTime: 300_000 });
   const canListDepartments = session?.staff.role === 'admin' || session?.staff.role === 'office';
   const departments = useQuery({ queryKey: ['departments'], queryFn: listDepartments, enabled: canListDepartments, staleTime: 300_000 });
@@ -63,7 +59,7 @@ export function LetterListPage() {
     if (values.deadline === 'overdue') next.set('overdue', 'true');
     if (values.deadline === 'soon') next.set('dueWithin', String(DUE_SOON_DAYS));
     if (values.q?.trim()) next.set('q', values.q.trim());
-    setCursors([]);
+    pages.restart();
     setParams(next);
   };
 
@@ -135,30 +131,7 @@ export function LetterListPage() {
           </Form.Item>
         </Form>
       </Card>
-      {page.error ? (
-        <ErrorAlert error={page.error} />
-      ) : (
-        <Table<LetterAdminRow>
-          rowKey="id"
-          columns={columns}
-          dataSource={page.data?.items ?? []}
-          loading={page.isFetching}
-          pagination={false}
-          size="middle"
-          scroll={{ x: 1000 }}
-          footer={() => (
-            <Space>
-              <Button disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
-                上一页
-              </Button>
-              <Typography.Text>第 {cursors.length + 1} 页</Typography.Text>
-              <Button disabled={!page.data?.nextCursor} onClick={() => page.data?.nextCursor && setCursors((c) => [...c, page.data.nextCursor as string])}>
-                下一页
-              </Button>
-            </Space>
-          )}
-        />
-      )}
+      <CursorTable<LetterAdminRow> pages={pages} columns={columns} />
     </Space>
   );
 }
