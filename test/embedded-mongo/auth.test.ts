@@ -5,29 +5,18 @@
  * private; and the address `npm run db:embedded` prints. (Specific to the embedded server.)
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MongoClient, MongoServerError } from 'mongodb';
 import mongoose from 'mongoose';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../server/embedded-mongo';
 import { CREDENTIALS_FILE } from '../../server/embedded-mongo/auth/credentials';
 import { JOURNAL_FILE } from '../../server/embedded-mongo/store/journal';
+import { tempDirs } from '../support/temp-dirs';
 
 const ROOT = path.resolve(__dirname, '../..');
-const TMP = path.join(ROOT, 'tmp');
-let dirs: string[] = [];
 
-function tempDir(): string {
-  mkdirSync(TMP, { recursive: true });
-  const d = mkdtempSync(path.join(TMP, 'auth-'));
-  dirs.push(d);
-  return d;
-}
-
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  dirs = [];
-});
+const tempDir = tempDirs('auth');
 
 const mode = (file: string) => statSync(file).mode & 0o777;
 

@@ -4,27 +4,16 @@
  * (Specific to the embedded server.)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { startEmbeddedMongo } from '../../server/embedded-mongo';
 import { JOURNAL_FILE } from '../../server/embedded-mongo/store/journal';
+import { tempDirs } from '../support/temp-dirs';
 
-const TMP = path.resolve(__dirname, '../../tmp');
 const ROOT = path.resolve(__dirname, '../..');
-let dirs: string[] = [];
 
-function tempDir(): string {
-  mkdirSync(TMP, { recursive: true });
-  const d = mkdtempSync(path.join(TMP, 'durability-'));
-  dirs.push(d);
-  return d;
-}
-
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  dirs = [];
-});
+const tempDir = tempDirs('durability');
 
 async function withServer<T>(dbpath: string, fn: (client: MongoClient) => Promise<T>, options: { compactThresholdBytes?: number } = {}): Promise<T> {
   const server = await startEmbeddedMongo({ port: 0, dbpath, ...options });

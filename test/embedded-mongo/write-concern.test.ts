@@ -6,34 +6,22 @@
  * synced yet.)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { MongoClient, type Collection } from 'mongodb';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../server/embedded-mongo';
 import { readJournal } from '../../server/embedded-mongo/store/journal';
+import { tempDirs } from '../support/temp-dirs';
 
-const TMP = path.resolve(__dirname, '../../tmp');
 const ROOT = path.resolve(__dirname, '../..');
 const LAZY = { writeConcern: { w: 1, j: false } } as const;
 const JOURNALED = { writeConcern: { w: 1, j: true } } as const;
-let dirs: string[] = [];
 
 interface Counter {
   _id: string;
   n?: number;
 }
 
-function tempDir(): string {
-  mkdirSync(TMP, { recursive: true });
-  const d = mkdtempSync(path.join(TMP, 'write-concern-'));
-  dirs.push(d);
-  return d;
-}
-
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  dirs = [];
-});
+const tempDir = tempDirs('write-concern');
 
 async function open(dbpath: string): Promise<{ server: EmbeddedMongo; client: MongoClient; c: Collection<Counter> }> {
   const server = await startEmbeddedMongo({ port: 0, dbpath });
